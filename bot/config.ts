@@ -1,0 +1,160 @@
+/** The botbuilder endpoint keys, passed to the SDK unchanged. Setting any one means setting all of them. */
+export const BOT_FRAMEWORK_ENDPOINT_KEYS = [
+  'ToBotFromChannelOpenIdMetadataUrl',
+  'ToBotFromEmulatorOpenIdMetadataUrl',
+  'ToBotFromChannelTokenIssuer',
+  'ToChannelFromBotLoginUrl',
+  'ToChannelFromBotOAuthScope',
+  'OAuthUrl',
+  'CallerId',
+  'ValidateAuthority',
+] as const;
+
+export type BotType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+
+export interface Config {
+  /** No BOT_ID: the bot runs against the local sandbox, unauthenticated, on loopback only. */
+  localMode: boolean;
+  host: string;
+  port: number;
+  bot: { id: string; password: string; tenantId: string; type: BotType };
+  /** Endpoint keys for the SDK; empty means the SDK's public-cloud defaults. */
+  botFrameworkEndpoints: Record<string, string>;
+  oauthConnectionName: string;
+  graphUrl: string;
+  redis: { url?: string; keyPrefix: string };
+  account: { id: string; displayName: string };
+  /** `tenantId/objectId` of the people who are Managers from the start (added, never removed, at start). */
+  bootstrapManagers: { tenantId: string; objectId: string }[];
+  requestLifetimeMs: number;
+  signInLifetimeMs: number;
+  /** PEM files of extra certificate authorities to trust for outbound HTTPS (a private login or Graph endpoint). */
+  extraCaFile?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Configuration error: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function loadConfig(env: Env): Config {
+  const botId = optional(env, 'BOT_ID');
+  const localMode = !botId;
+  const botType = oneOf(env, 'BOT_TYPE', ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], 'SingleTenant');
+  const bot = {
+    id: botId ? guid(env, 'BOT_ID') : '',
+    password: localMode
+      ? ''
+      : botType === 'UserAssignedMSI'
+        ? ''
+        : required(env, 'BOT_PASSWORD', 'is required when BOT_ID is set'),
+    tenantId:
+      localMode || botType === 'MultiTenant'
+        ? (optional(env, 'BOT_TENANT_ID') ?? '')
+        : guid(env, 'BOT_TENANT_ID'),
+    type: botType,
+  };
+  return {
+    localMode,
+    host: optional(env, 'HOST') ?? (localMode ? '127.0.0.1' : '0.0.0.0'),
+    port: integer(env, 'PORT', 3978, 0, 65535),
+    bot,
+    botFrameworkEndpoints: endpointKeys(env),
+    oauthConnectionName:
+      optional(env, 'OAUTH_CONNECTION_NAME') ??
+      (localMode ? 'TenantSignIn' : required(env, 'OAUTH_CONNECTION_NAME', 'is required when BOT_ID is set')),
+    graphUrl: url(env, 'GRAPH_URL', 'https://graph.microsoft.com'),
+    redis: {
+      ...(optional(env, 'REDIS_URL') ? { url: url(env, 'REDIS_URL', '') } : {}),
+      keyPrefix: optional(env, 'REDIS_KEY_PREFIX') ?? 'pcta',
+    },
+    account: {
+      id:
+        optional(env, 'ACCOUNT_ID') ??
+        (localMode ? '' : required(env, 'ACCOUNT_ID', 'is required when BOT_ID is set')),
+      displayName: optional(env, 'ACCOUNT_NAME') ?? '',
+    },
+    bootstrapManagers: managers(env),
+    requestLifetimeMs: integer(env, 'REQUEST_LIFETIME_MINUTES', 60, 1, 60 * 24 * 30) * 60_000,
+    signInLifetimeMs: integer(env, 'SIGN_IN_LIFETIME_MINUTES', 15, 1, 60) * 60_000,
+    ...(optional(env, 'EXTRA_CA_FILE') ? { extraCaFile: optional(env, 'EXTRA_CA_FILE') } : {}),
+  };
+}
+
+function endpointKeys(env: Env): Record<string, string> {
+  const set = BOT_FRAMEWORK_ENDPOINT_KEYS.filter((key) => optional(env, key) !== undefined);
+  if (set.length === 0) return {};
+  const missing = BOT_FRAMEWORK_ENDPOINT_KEYS.filter((key) => optional(env, key) === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing.join(', '),
+      `must be set too: once ${set[0]} is set the SDK no longer uses its defaults, so every endpoint key is needed`,
+    );
+  }
+  return Object.fromEntries(BOT_FRAMEWORK_ENDPOINT_KEYS.map((key) => [key, optional(env, key) as string]));
+}
+
+function managers(env: Env): { tenantId: string; objectId: string }[] {
+  const raw = optional(env, 'BOOTSTRAP_MANAGERS');
+  if (!raw) return [];
+  return raw.split(',').map((entry) => {
+    const [tenantId, objectId, extra] = entry.trim().split('/');
+    if (!tenantId || !objectId || extra !== undefined || !GUID.test(tenantId) || !GUID.test(objectId)) {
+      throw new ConfigError(
+        'BOOTSTRAP_MANAGERS',
+        `has "${entry.trim()}"; expected tenantId/objectId (two GUIDs), comma-separated`,
+      );
+    }
+    return { tenantId: tenantId.toLowerCase(), objectId: objectId.toLowerCase() };
+  });
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function required(env: Env, name: string, why: string): string {
+  const value = optional(env, name);
+  if (value === undefined) throw new ConfigError(name, why);
+  return value;
+}
+
+function guid(env: Env, name: string): string {
+  const value = required(env, name, 'is required');
+  if (!GUID.test(value)) throw new ConfigError(name, `must be a GUID, got "${value}"`);
+  return value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = optional(env, name);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${value}"`);
+  }
+  return n;
+}
+
+function url(env: Env, name: string, fallback: string): string {
+  const value = optional(env, name) ?? fallback;
+  try {
+    const parsed = new URL(value);
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    throw new ConfigError(name, `must be a URL, got "${value}"`);
+  }
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const value = optional(env, name) ?? fallback;
+  if (!values.includes(value as T))
+    throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${value}"`);
+  return value as T;
+}

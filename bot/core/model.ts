@@ -1,0 +1,95 @@
+/** Partner Center's account roles. */
+export type Role = 'Manager' | 'Developer' | 'Business Contributor' | 'Finance Contributor' | 'Marketer';
+
+export const MANAGER: Role = 'Manager';
+
+/** The personal Microsoft account (consumer) tenant: it is never an organization's directory (R9). */
+export const CONSUMER_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
+
+export interface Account {
+  id: string;
+  displayName: string;
+}
+
+/** A person as Teams identifies them: taken from the authenticated activity, never from card data. */
+export interface Person {
+  tenantId: string;
+  objectId: string;
+  displayName: string;
+}
+
+export interface Member extends Person {
+  accountId: string;
+  upn?: string;
+  roles: Role[];
+}
+
+export interface VerifiedDomain {
+  name: string;
+  isDefault: boolean;
+  isInitial: boolean;
+}
+
+/** What the tenant's own directory says about itself and the person who signed in to it. */
+export interface TenantSignIn {
+  tenantId: string;
+  orgDisplayName: string;
+  verifiedDomains: VerifiedDomain[];
+  user: {
+    objectId: string;
+    displayName: string;
+    userPrincipalName: string;
+    isGlobalAdmin: boolean;
+  };
+}
+
+export interface Association {
+  accountId: string;
+  tenantId: string;
+  orgDisplayName: string;
+  defaultDomain: string;
+  verifiedDomains: string[];
+  associatedBy: Person;
+  approvedBy?: Person;
+  associatedAt: string;
+  requestId: string;
+}
+
+export type RequestState = 'awaitingConfirm' | 'awaitingApproval' | 'completed' | 'rejected' | 'cancelled' | 'expired';
+
+export const OPEN_STATES: readonly RequestState[] = ['awaitingConfirm', 'awaitingApproval'];
+
+export interface AssociationRequest {
+  id: string;
+  accountId: string;
+  conversationId: string;
+  requestedBy: Person;
+  signIn: TenantSignIn;
+  state: RequestState;
+  createdAt: string;
+  expiresAt: string;
+  /** Incremented by every transition; a transition applies only to the version it was computed from. */
+  version: number;
+  cardActivityId?: string;
+  decidedBy?: Person;
+  decidedAt?: string;
+  reason?: string;
+}
+
+export type AuditAction =
+  | 'request.created'
+  | 'association.completed'
+  | 'request.cancelled'
+  | 'request.rejected'
+  | 'request.expired'
+  | 'member.bootstrapped';
+
+export interface AuditEvent {
+  at: string;
+  accountId: string;
+  action: AuditAction;
+  actor: Person;
+  tenantId?: string;
+  requestId?: string;
+  detail?: string;
+}

@@ -1,0 +1,17 @@
+import type { Association, AssociationRequest, Role } from './model';
+
+/** Why the product said no. The Teams edge turns each kind into words; the core only decides. */
+export type Refusal =
+  /** R1: the person lacks the role; `isMember` tells apart "not in the account" from "not a Manager". */
+  | { kind: 'roleRequired'; role: Role; isMember: boolean }
+  /** R9: signed in with a personal Microsoft account, which has no organization directory. */
+  | { kind: 'personalAccount'; userPrincipalName: string }
+  /** R8: the tenant is already associated; nothing new is written. */
+  | { kind: 'alreadyAssociated'; association: Association }
+  | { kind: 'requestNotFound' }
+  /** A card action naming a request that belongs to another conversation. */
+  | { kind: 'foreignRequest' }
+  /** Only the person who asked may confirm or cancel their own request. */
+  | { kind: 'notRequester'; request: AssociationRequest }
+  | { kind: 'requestExpired'; request: AssociationRequest }
+  | { kind: 'requestFinished'; request: AssociationRequest };

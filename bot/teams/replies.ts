@@ -1,0 +1,120 @@
+import type { Account, AssociationRequest } from '../core/model';
+import type { Refusal } from '../core/refusals';
+
+const CREATE_TENANT_URL =
+  'https://learn.microsoft.com/partner-center/account-settings/create-new-azure-ad-tenant';
+
+/** The words the bot says, in one place so they read as one voice. */
+export const replies = {
+  help: (account: Account) =>
+    [
+      `I associate your organization's Microsoft Entra ID (Azure AD) tenants with the Partner Center account **${account.displayName}**.`,
+      '',
+      '- **associate tenant**: sign in to a tenant, review its organization and domains, and confirm',
+      '- **associate another tenant**: the same, for one more tenant (you sign in again)',
+      '- **tenants**: list the associated tenants',
+      '- **cancel**: stop the association in progress',
+      '- **sign out**: forget the tenant sign-in',
+      '',
+      'Only users with the **Manager** role in the account can associate tenants.',
+    ].join('\n'),
+
+  unknown: (text: string, account: Account) => `I didn't understand "${clip(text)}".\n\n${replies.help(account)}`,
+
+  signInPrompt: (account: Account) =>
+    `Sign in with an account of the Microsoft Entra ID tenant you want to associate with **${account.displayName}**. ` +
+    `It can be another organization than the one you use Teams with. If you're shown a 6-digit code, type it here.`,
+
+  signInTitle: 'Sign in to the tenant',
+
+  noSignInInProgress: 'There is no tenant sign-in in progress. Type **associate tenant** to start one.',
+
+  codeRejected:
+    "That code didn't work. Codes work once and for 10 minutes: select **Sign in to the tenant** again to get a new one, " +
+    'or type **cancel**.',
+
+  signInExpired: 'That sign-in took too long. Type **associate tenant** to start again.',
+
+  directoryUnavailable:
+    "I couldn't read the directory of the tenant you signed in to: Microsoft Graph didn't answer. " +
+    'Nothing was associated. Type **associate tenant** to try again.',
+
+  signInServiceUnavailable:
+    "I couldn't reach the sign-in service, so nothing was changed. Please try again in a minute.",
+
+  storageUnavailable: "I can't reach my storage right now, so nothing was changed. Please try again in a minute.",
+
+  somethingWentWrong: 'Sorry, something went wrong on my side and nothing was changed. Please try again.',
+
+  cancelled: (request?: AssociationRequest) =>
+    request
+      ? `Cancelled. ${request.signIn.orgDisplayName} was not associated.`
+      : 'Cancelled. Nothing was associated.',
+
+  nothingToCancel: 'There is nothing to cancel.',
+
+  unknownAction: 'Type **help** to see what I can do.',
+
+  signedOut: "You're signed out of the tenant sign-in. Type **associate tenant** to sign in again.",
+
+  welcome: (account: Account) =>
+    `Hi! I help the Managers of **${account.displayName}** associate their Microsoft Entra ID tenants with it. ` +
+    'Type **associate tenant** to begin, or **help** to see everything I can do.',
+
+  refusal: (refusal: Refusal, account: Account): string => {
+    switch (refusal.kind) {
+      case 'roleRequired':
+        return refusal.isMember
+          ? `Only users with the **${refusal.role}** role in the Partner Center account ${account.displayName} can associate a tenant. ` +
+              `Ask one of its Managers to give you the ${refusal.role} role, or to associate the tenant for you.`
+          : `Only users with the **${refusal.role}** role in the Partner Center account ${account.displayName} can associate a tenant, ` +
+              `and you aren't a user of that account. Ask one of its Managers to add you with the ${refusal.role} role.`;
+      case 'personalAccount':
+        return (
+          `You signed in as ${refusal.userPrincipalName}, a personal Microsoft account. It doesn't belong to an organization's ` +
+          'Microsoft Entra ID tenant, so there is nothing to associate. Sign in with a work or school account of your organization; ' +
+          `if your organization has no tenant yet, you can [create a new one from Partner Center](${CREATE_TENANT_URL}) at no additional charge, ` +
+          'then type **associate tenant**.'
+        );
+      case 'alreadyAssociated': {
+        const a = refusal.association;
+        return (
+          `${a.orgDisplayName} (${a.defaultDomain}) is already associated with ${account.displayName}: ` +
+          `${a.associatedBy.displayName} associated it on ${a.associatedAt.slice(0, 10)}. Nothing was changed.`
+        );
+      }
+      case 'requestNotFound':
+        return "I can't find that request; it may have ended a while ago. Type **associate tenant** to start again.";
+      case 'foreignRequest':
+        return 'That request belongs to another conversation, so it can only be acted on there.';
+      case 'notRequester':
+        return `Only ${refusal.request.requestedBy.displayName}, who started this request, can confirm or cancel it.`;
+      case 'requestExpired':
+        return 'This request expired before it was confirmed, so nothing was associated. Type **associate tenant** to start again.';
+      case 'requestFinished':
+        return finished(refusal.request);
+    }
+  },
+};
+
+function finished(request: AssociationRequest): string {
+  const by = request.decidedBy?.displayName ?? 'someone';
+  switch (request.state) {
+    case 'completed':
+      return `This request was already completed by ${by}.`;
+    case 'cancelled':
+      return request.reason === 'alreadyAssociated'
+        ? 'This tenant was already associated, so this request was closed.'
+        : `This request was cancelled by ${by}, so nothing was associated.`;
+    case 'rejected':
+      return `This request was rejected by ${by}.`;
+    case 'expired':
+      return 'This request expired before it was confirmed.';
+    default:
+      return 'This request has changed; here is where it stands.';
+  }
+}
+
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
