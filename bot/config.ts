@@ -58,7 +58,8 @@ export function loadConfig(env: Env): Config {
       localMode || botType === 'MultiTenant'
         ? (optional(env, 'BOT_TENANT_ID') ?? '')
         : guid(env, 'BOT_TENANT_ID'),
-    type: botType,
+    // Without an app id there are no credentials to fetch, whatever BOT_TYPE says.
+    type: localMode ? ('MultiTenant' as const) : botType,
   };
   return {
     localMode,

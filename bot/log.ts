@@ -2,7 +2,8 @@ export type Log = (message: string, error?: unknown) => void;
 
 /** One line per event on stderr; errors by message and cause only (never tokens or request bodies). */
 export const consoleLog: Log = (message, error) => {
-  const detail = error instanceof Error ? `: ${error.message}${causeOf(error)}` : error ? `: ${String(error)}` : '';
+  const detail =
+    error instanceof Error ? `: ${error.message}${causeOf(error)}` : error ? `: ${String(error)}` : '';
   console.error(`${new Date().toISOString()} ${message}${detail}`);
 };
 

@@ -55,7 +55,8 @@ export interface Association {
   requestId: string;
 }
 
-export type RequestState = 'awaitingConfirm' | 'awaitingApproval' | 'completed' | 'rejected' | 'cancelled' | 'expired';
+export type RequestState =
+  'awaitingConfirm' | 'awaitingApproval' | 'completed' | 'rejected' | 'cancelled' | 'expired';
 
 export const OPEN_STATES: readonly RequestState[] = ['awaitingConfirm', 'awaitingApproval'];
 

@@ -60,7 +60,10 @@ export function advance(
   };
 }
 
-export function samePerson(a: Pick<Person, 'tenantId' | 'objectId'>, b: Pick<Person, 'tenantId' | 'objectId'>) {
+export function samePerson(
+  a: Pick<Person, 'tenantId' | 'objectId'>,
+  b: Pick<Person, 'tenantId' | 'objectId'>,
+) {
   return a.objectId === b.objectId && a.tenantId.toLowerCase() === b.tenantId.toLowerCase();
 }
 

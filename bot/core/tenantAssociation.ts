@@ -1,5 +1,13 @@
 import type { Account, Association, AssociationRequest, AuditEvent, Member, Person } from './model';
-import type { AssociationStore, AuditLog, Clock, IdGenerator, MemberStore, RequestStore, TenantLookup } from './ports';
+import type {
+  AssociationStore,
+  AuditLog,
+  Clock,
+  IdGenerator,
+  MemberStore,
+  RequestStore,
+  TenantLookup,
+} from './ports';
 import type { Refusal } from './refusals';
 import { advance, decide, expire, type RequestAction } from './requestMachine';
 import { canAssociateTenants, defaultDomainOf, isPersonalAccountTenant, orderedDomains } from './rules';
@@ -61,7 +69,8 @@ export class TenantAssociation {
     const authorized = await this.authorize(person);
     if (!authorized.ok) return authorized;
     if (lookup.kind === 'personalAccount' || isPersonalAccountTenant(lookup.signIn.tenantId)) {
-      const upn = lookup.kind === 'personalAccount' ? lookup.userPrincipalName : lookup.signIn.user.userPrincipalName;
+      const upn =
+        lookup.kind === 'personalAccount' ? lookup.userPrincipalName : lookup.signIn.user.userPrincipalName;
       return refuse({ kind: 'personalAccount', userPrincipalName: upn });
     }
     const { signIn } = lookup;
@@ -126,7 +135,11 @@ export class TenantAssociation {
     return this.afterConflict(requestId);
   }
 
-  async cancel(person: Person, conversationId: string, requestId: string): Promise<Outcome<AssociationRequest>> {
+  async cancel(
+    person: Person,
+    conversationId: string,
+    requestId: string,
+  ): Promise<Outcome<AssociationRequest>> {
     return this.act('cancel', 'request.cancelled', person, conversationId, requestId);
   }
 
@@ -181,7 +194,9 @@ export class TenantAssociation {
   /** Someone else moved the request first: tell this person what it became. */
   private async afterConflict(requestId: string): Promise<Outcome<never>> {
     const current = await this.deps.requests.get(this.deps.account.id, requestId);
-    return current ? refuse({ kind: 'requestFinished', request: current }) : refuse({ kind: 'requestNotFound' });
+    return current
+      ? refuse({ kind: 'requestFinished', request: current })
+      : refuse({ kind: 'requestNotFound' });
   }
 
   private associationFrom(request: AssociationRequest, confirmedBy: Person): Association {
@@ -203,7 +218,12 @@ export class TenantAssociation {
     return new Date(Date.parse(request.expiresAt) + this.deps.retentionMs);
   }
 
-  private auditOf(request: AssociationRequest, action: AuditEvent['action'], actor: Person, at: Date): AuditEvent {
+  private auditOf(
+    request: AssociationRequest,
+    action: AuditEvent['action'],
+    actor: Person,
+    at: Date,
+  ): AuditEvent {
     return {
       at: at.toISOString(),
       accountId: request.accountId,

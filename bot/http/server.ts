@@ -14,7 +14,9 @@ const MAX_BODY_BYTES = 256 * 1024;
 
 export function createServer(deps: ServerDeps): Server {
   const server = restify.createServer({ name: 'tenant-association', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
+  server.use(
+    restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }),
+  );
 
   server.post('/api/messages', async (req: Request, res: Response) => {
     try {
@@ -29,7 +31,7 @@ export function createServer(deps: ServerDeps): Server {
     }
   });
 
-  server.get('/healthz', (_req: Request, res: Response) => {
+  server.get('/healthz', async (_req: Request, res: Response) => {
     res.json({ status: 'ok' });
   });
 
@@ -39,10 +41,13 @@ export function createServer(deps: ServerDeps): Server {
     res.json({ status: ready ? 'ready' : 'storage unavailable' });
   });
 
-  server.on('restifyError', (req: Request, _res: Response, error: Error & { statusCode?: number }, next: () => void) => {
-    if ((error.statusCode ?? 500) >= 500) deps.log(`${req.method} ${req.url} failed`, error);
-    next();
-  });
+  server.on(
+    'restifyError',
+    (req: Request, _res: Response, error: Error & { statusCode?: number }, next: () => void) => {
+      if ((error.statusCode ?? 500) >= 500) deps.log(`${req.method} ${req.url} failed`, error);
+      next();
+    },
+  );
   return server;
 }
 

@@ -22,7 +22,11 @@ export class TeamsAdapter extends CloudAdapter {
     super(authentication);
   }
 
-  runAuthenticated(auth: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>) {
+  runAuthenticated(
+    auth: AuthenticateRequestResult,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ) {
     return this.processActivity(auth, activity, logic);
   }
 }

@@ -29,7 +29,9 @@ type Handler = (context: TurnContext, person: Person) => Promise<void>;
  */
 export class TenantAssociationBot {
   private readonly invokes: Record<string, Handler>;
-  private readonly commands: { [K in Command['name']]: (c: TurnContext, p: Person, cmd: Command) => Promise<void> };
+  private readonly commands: {
+    [K in Command['name']]: (c: TurnContext, p: Person, cmd: Command) => Promise<void>;
+  };
 
   constructor(private readonly deps: BotDeps) {
     this.invokes = {
@@ -42,7 +44,8 @@ export class TenantAssociationBot {
       },
       // No token-exchange URL is configured (SSO would sign in to the Teams tenant, not the one to
       // associate), so Teams must fall back to the sign-in button: 412 says so.
-      'signin/tokenExchange': async (context) => sendInvokeResponse(context, 412, { failureDetail: 'sso disabled' }),
+      'signin/tokenExchange': async (context) =>
+        sendInvokeResponse(context, 412, { failureDetail: 'sso disabled' }),
     };
     this.commands = {
       associate: (context) => this.associate(context),
@@ -89,7 +92,9 @@ export class TenantAssociationBot {
   private async onMessage(context: TurnContext): Promise<void> {
     const person = personFrom(context.activity);
     if (!person) {
-      await context.sendActivity(replies.refusal({ kind: 'roleRequired', role: 'Manager', isMember: false }, this.account));
+      await context.sendActivity(
+        replies.refusal({ kind: 'roleRequired', role: 'Manager', isMember: false }, this.account),
+      );
       return;
     }
     const text = context.activity.text ? TurnContext.removeRecipientMention(context.activity) : '';
@@ -133,7 +138,8 @@ export class TenantAssociationBot {
       await this.deps.memory.update(context, (m) => delete m.openRequest);
       const outcome = await this.deps.service.cancel(person, context.activity.conversation.id, open.id);
       if (outcome.ok) {
-        if (open.cardActivityId) await replaceCard(context, open.cardActivityId, requestCard(outcome.value, this.account));
+        if (open.cardActivityId)
+          await replaceCard(context, open.cardActivityId, requestCard(outcome.value, this.account));
         await context.sendActivity(replies.cancelled(outcome.value));
         return;
       }
@@ -154,7 +160,8 @@ export class TenantAssociationBot {
           : replies.somethingWentWrong;
     this.deps.log(`turn failed (${context.activity.type} ${context.activity.name ?? ''})`, error);
     if (context.activity.type === 'invoke') {
-      if (!context.turnState.get(INVOKE_RESPONSE_KEY)) await sendInvokeResponse(context, 200, messageResponse(text));
+      if (!context.turnState.get(INVOKE_RESPONSE_KEY))
+        await sendInvokeResponse(context, 200, messageResponse(text));
       return;
     }
     await context.sendActivity(text);

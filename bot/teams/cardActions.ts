@@ -10,7 +10,11 @@ interface ActionValue {
   action?: { type?: string; verb?: unknown; data?: { requestId?: unknown } };
 }
 
-type VerbHandler = (person: Person, conversationId: string, requestId: string) => Promise<Outcome<AssociationRequest>>;
+type VerbHandler = (
+  person: Person,
+  conversationId: string,
+  requestId: string,
+) => Promise<Outcome<AssociationRequest>>;
 
 /**
  * `Action.Execute` on the request card. The card carries only an opaque request id; who clicked comes

@@ -8,8 +8,14 @@ export type Command =
   | { name: 'unknown'; text: string };
 
 const PHRASES: [RegExp, Command][] = [
-  [/^associate (another|a new|one more) (azure ad |entra id |entra )?tenant$/, { name: 'associate', another: true }],
-  [/^associate( an?)?( existing)?( azure ad| entra id| entra)?( tenant)?$/, { name: 'associate', another: false }],
+  [
+    /^associate (another|a new|one more) (azure ad |entra id |entra )?tenant$/,
+    { name: 'associate', another: true },
+  ],
+  [
+    /^associate( an?)?( existing)?( azure ad| entra id| entra)?( tenant)?$/,
+    { name: 'associate', another: false },
+  ],
   [/^(list )?(associated )?tenants$|^show tenants$/, { name: 'tenants' }],
   [/^(cancel|stop)$/, { name: 'cancel' }],
   [/^(sign ?out|log ?out)$/, { name: 'signOut' }],

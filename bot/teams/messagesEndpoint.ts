@@ -21,7 +21,8 @@ export async function handleActivity(
   logic: (context: TurnContext) => Promise<void>,
 ): Promise<EndpointResponse> {
   const activity = request.body as Activity;
-  if (!isActivity(activity)) return { status: 400, body: { error: 'The body is not a Bot Framework activity.' } };
+  if (!isActivity(activity))
+    return { status: 400, body: { error: 'The body is not a Bot Framework activity.' } };
 
   let auth;
   try {

@@ -19,7 +19,8 @@ export const replies = {
       'Only users with the **Manager** role in the account can associate tenants.',
     ].join('\n'),
 
-  unknown: (text: string, account: Account) => `I didn't understand "${clip(text)}".\n\n${replies.help(account)}`,
+  unknown: (text: string, account: Account) =>
+    `I didn't understand "${clip(text)}".\n\n${replies.help(account)}`,
 
   signInPrompt: (account: Account) =>
     `Sign in with an account of the Microsoft Entra ID tenant you want to associate with **${account.displayName}**. ` +
@@ -42,7 +43,8 @@ export const replies = {
   signInServiceUnavailable:
     "I couldn't reach the sign-in service, so nothing was changed. Please try again in a minute.",
 
-  storageUnavailable: "I can't reach my storage right now, so nothing was changed. Please try again in a minute.",
+  storageUnavailable:
+    "I can't reach my storage right now, so nothing was changed. Please try again in a minute.",
 
   somethingWentWrong: 'Sorry, something went wrong on my side and nothing was changed. Please try again.',
 

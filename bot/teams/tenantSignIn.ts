@@ -90,7 +90,11 @@ export class TenantSignIn {
   async signOut(context: TurnContext): Promise<void> {
     const { activity } = context;
     try {
-      await userTokenClientOf(context).signOutUser(activity.from.id, this.deps.connectionName, activity.channelId);
+      await userTokenClientOf(context).signOutUser(
+        activity.from.id,
+        this.deps.connectionName,
+        activity.channelId,
+      );
     } catch (error) {
       throw new DependencyUnavailableError('signIn', { cause: error });
     }
@@ -112,7 +116,12 @@ export class TenantSignIn {
     const { activity } = context;
     const tokens = userTokenClientOf(context);
     try {
-      const response = await tokens.getUserToken(activity.from.id, this.deps.connectionName, activity.channelId, code);
+      const response = await tokens.getUserToken(
+        activity.from.id,
+        this.deps.connectionName,
+        activity.channelId,
+        code,
+      );
       if (!response?.token) return undefined;
       await tokens.signOutUser(activity.from.id, this.deps.connectionName, activity.channelId);
       return response.token;

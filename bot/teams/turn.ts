@@ -15,7 +15,11 @@ export async function sendCard(context: TurnContext, card: CardAttachment): Prom
 }
 
 /** Replaces a card the bot sent earlier, so everyone who sees it sees where things stand. */
-export async function replaceCard(context: TurnContext, activityId: string, card: CardAttachment): Promise<void> {
+export async function replaceCard(
+  context: TurnContext,
+  activityId: string,
+  card: CardAttachment,
+): Promise<void> {
   const update: Partial<Activity> = {
     id: activityId,
     type: 'message',
@@ -25,7 +29,11 @@ export async function replaceCard(context: TurnContext, activityId: string, card
   await context.updateActivity(update);
 }
 
-export async function sendInvokeResponse(context: TurnContext, status: number, body?: unknown): Promise<void> {
+export async function sendInvokeResponse(
+  context: TurnContext,
+  status: number,
+  body?: unknown,
+): Promise<void> {
   await context.sendActivity({ type: 'invokeResponse', value: { status, body } });
 }
 

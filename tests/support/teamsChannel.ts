@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import type { RecordedActivity, Sandbox, TeamsUser } from '../../sandbox';
+
+export interface Conversation {
+  id: string;
+  conversationType: 'personal' | 'groupChat' | 'channel';
+  tenantId: string;
+}
+
+export interface Delivery {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Plays Teams' part over the real protocol: activities POSTed to the bot with a channel token minted by
+ * the sandbox, replies read back from the sandbox connector the bot answers to.
+ */
+export class TeamsChannel {
+  constructor(
+    private readonly sandbox: Sandbox,
+    private readonly botUrl: string,
+    private readonly appId: string,
+  ) {}
+
+  user(displayNameOrUpn: string): TeamsUser {
+    const user = this.sandbox.directory.teams.users.find(
+      (u) => u.displayName === displayNameOrUpn || u.userPrincipalName === displayNameOrUpn,
+    );
+    if (!user) throw new Error(`No Teams user ${displayNameOrUpn} in the demo directory`);
+    return user;
+  }
+
+  personalChat(user: TeamsUser): Conversation {
+    return { id: `a:personal-${user.objectId}-${randomUUID()}`, conversationType: 'personal', tenantId: this.tenantId };
+  }
+
+  get tenantId(): string {
+    return this.sandbox.directory.teams.tenantId;
+  }
+
+  activity(user: TeamsUser, conversation: Conversation, fields: Record<string, unknown>): Record<string, unknown> {
+    return {
+      id: randomUUID(),
+      channelId: 'msteams',
+      serviceUrl: this.sandbox.urls.connector,
+      timestamp: new Date().toISOString(),
+      from: { id: user.id, name: user.displayName, aadObjectId: user.objectId },
+      recipient: { id: `28:${this.appId}`, name: 'Tenant association' },
+      conversation,
+      channelData: { tenant: { id: this.tenantId } },
+      locale: 'en-US',
+      ...fields,
+    };
+  }
+
+  async post(activity: Record<string, unknown>, authorization?: string): Promise<Delivery> {
+    const token =
+      authorization ??
+      `Bearer ${this.sandbox.mintChannelToken({ appId: this.appId, serviceUrl: this.sandbox.urls.connector })}`;
+    const response = await fetch(`${this.botUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
+      body: JSON.stringify(activity),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  /** Sends a message and returns what the bot replied during that turn. */
+  async say(user: TeamsUser, conversation: Conversation, text: string): Promise<RecordedActivity[]> {
+    return this.collect(conversation, () => this.post(this.activity(user, conversation, { type: 'message', text })));
+  }
+
+  async invoke(user: TeamsUser, conversation: Conversation, name: string, value: unknown, replyToId?: string): Promise<Delivery> {
+    return this.post(this.activity(user, conversation, { type: 'invoke', name, value, ...(replyToId ? { replyToId } : {}) }));
+  }
+
+  /** Presses an Action.Execute button of a card the bot sent, as Teams would. */
+  async press(user: TeamsUser, conversation: Conversation, card: RecordedActivity, verb: string): Promise<Delivery> {
+    const action = cardActions(card).find((a) => a.verb === verb);
+    if (!action) throw new Error(`The card has no "${verb}" button: ${JSON.stringify(cardActions(card))}`);
+    return this.invoke(user, conversation, 'adaptiveCard/action', { action, trigger: 'manual' }, card.id);
+  }
+
+  replies(conversation: Conversation): RecordedActivity[] {
+    return this.sandbox.connector.activities(conversation.id);
+  }
+
+  /** The card as the chat shows it now (updates applied). */
+  current(activityId: string, conversation: Conversation): RecordedActivity {
+    const found = this.replies(conversation).find((a) => a.id === activityId);
+    if (!found) throw new Error(`No activity ${activityId} in ${conversation.id}`);
+    return found;
+  }
+
+  private async collect(conversation: Conversation, act: () => Promise<Delivery>): Promise<RecordedActivity[]> {
+    const before = new Set(this.replies(conversation).map((a) => a.id));
+    const delivery = await act();
+    if (delivery.status >= 300) throw new Error(`The bot answered ${delivery.status}: ${JSON.stringify(delivery.body)}`);
+    return this.replies(conversation).filter((a) => !before.has(a.id));
+  }
+}
+
+export interface CardAction {
+  type: string;
+  verb?: string;
+  title?: string;
+  data?: Record<string, unknown>;
+}
+
+export function cardOf(activity: RecordedActivity | undefined): Record<string, unknown> | undefined {
+  const attachment = activity?.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
+  return attachment?.content as Record<string, unknown> | undefined;
+}
+
+export function cardActions(activity: RecordedActivity | undefined): CardAction[] {
+  return ((cardOf(activity)?.actions as CardAction[] | undefined) ?? []).filter(Boolean);
+}
+
+export function oauthLink(activity: RecordedActivity | undefined): string | undefined {
+  const attachment = activity?.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.oauth');
+  const buttons = (attachment?.content as { buttons?: { type: string; value: string }[] } | undefined)?.buttons;
+  return buttons?.find((b) => b.type === 'signin')?.value;
+}
+
+/** Everything a person would read on a card or message, as one string. */
+export function visibleText(activity: RecordedActivity | undefined): string {
+  if (!activity) return '';
+  const card = cardOf(activity);
+  return [activity.text ?? '', card ? JSON.stringify(card) : ''].join(' ');
+}
