@@ -11,6 +11,7 @@ import { createMemoryStores } from './infra/memory/memoryStores';
 import { systemClock } from './infra/memory/systemClock';
 import { randomIds } from './infra/randomIds';
 import { connectRedis, isRedisUnavailable } from './infra/redis/connection';
+import { RedisKeys } from './infra/redis/keys';
 import { RedisOnceGate } from './infra/redis/redisOnceGate';
 import { createRedisStores } from './infra/redis/redisStores';
 import type { Stores } from './infra/stores';
@@ -132,7 +133,7 @@ async function openStorage(config: Config, clock: Clock, log: Log): Promise<Open
   return {
     kind: 'redis',
     stores: createRedisStores(client, { prefix }),
-    gate: new RedisOnceGate(client, prefix),
+    gate: new RedisOnceGate(client, new RedisKeys(prefix)),
     ready: async () => (await client.ping()) === 'PONG',
     close: async () => {
       await client.quit().catch(() => client.disconnect());

@@ -15,7 +15,8 @@ export interface LocalMode {
  */
 export async function startLocalMode(config: Config): Promise<LocalMode> {
   if (!config.localMode) throw new Error('Local mode runs only without BOT_ID');
-  const sandbox = await startSandbox({ requireAuth: false });
+  // Certificates live in .sandbox/ (ignored by git) so restarts reuse them.
+  const sandbox = await startSandbox({ requireAuth: false, stateDir: '.sandbox' });
   const { directory } = sandbox;
   const account = {
     id: config.account.id || directory.account.id,

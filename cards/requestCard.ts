@@ -70,7 +70,10 @@ function statusOf(request: AssociationRequest): Pick<RequestCardView, 'status' |
         ? { status: 'This tenant was already associated, so nothing was changed.', statusColor: 'Warning' }
         : { status: `Cancelled by ${by}, ${when}. Nothing was associated.`, statusColor: 'Warning' };
     case 'expired':
-      return { status: 'This request expired before it was confirmed. Nothing was associated.', statusColor: 'Warning' };
+      return {
+        status: 'This request expired before it was confirmed. Nothing was associated.',
+        statusColor: 'Warning',
+      };
   }
 }
 

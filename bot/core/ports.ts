@@ -61,3 +61,9 @@ export interface OnceGate {
   /** True the first time `key` is claimed within `ttlMs`, false after. */
   claim(key: string, ttlMs: number): Promise<boolean>;
 }
+
+/**
+ * The eTag a state write carries to say "this item must not exist yet": two first writes of one item
+ * cannot both win. Any other eTag must match the stored one; none (or '*') means last writer wins.
+ */
+export const NEW_ITEM_ETAG = '!new';

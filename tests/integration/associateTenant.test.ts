@@ -26,7 +26,13 @@ describe('associating a tenant from a personal chat (real server, inbound auth, 
     expect(code).toMatch(/^\d{6}$/);
     const [review] = await world.teams.say(nestor(), chat, code);
     const text = visibleText(review);
-    for (const fact of ['Contoso Ltd', CONTOSO_ID, 'contoso.com', 'contoso.onmicrosoft.com', 'alex@contoso.com']) {
+    for (const fact of [
+      'Contoso Ltd',
+      CONTOSO_ID,
+      'contoso.com',
+      'contoso.onmicrosoft.com',
+      'alex@contoso.com',
+    ]) {
       expect(text).toContain(fact);
     }
     expect(text).toContain('"title":"Global administrator","value":"No"');
@@ -67,11 +73,22 @@ describe('associating a tenant from a personal chat (real server, inbound auth, 
       world.teams.press(nestor(), chat, review, 'confirm'),
     ]);
     const bodies = [first, second].map((d) => JSON.stringify(d.body));
-    expect(bodies.filter((b) => b.includes('This request was already completed by Nestor Wilke'))).toHaveLength(1);
+    expect(
+      bodies.filter((b) => b.includes('This request was already completed by Nestor Wilke')),
+    ).toHaveLength(1);
     expect(bodies.every((b) => b.includes('Associated by Nestor Wilke'))).toBe(true);
 
-    const other = await reviewCardFor(world, nestor(), world.teams.personalChat(nestor()), 'adele@fabrikam.com');
-    const otherChat = { id: other.conversation.id, conversationType: 'personal' as const, tenantId: world.teams.tenantId };
+    const other = await reviewCardFor(
+      world,
+      nestor(),
+      world.teams.personalChat(nestor()),
+      'adele@fabrikam.com',
+    );
+    const otherChat = {
+      id: other.conversation.id,
+      conversationType: 'personal' as const,
+      tenantId: world.teams.tenantId,
+    };
     const cancelled = await world.teams.press(nestor(), otherChat, other, 'cancel');
     expect(JSON.stringify(cancelled.body)).toContain('Cancelled by Nestor Wilke');
     const late = await world.teams.press(nestor(), otherChat, other, 'confirm');
@@ -95,7 +112,12 @@ describe('associating a tenant from a personal chat (real server, inbound auth, 
 
   it('R7: "associate another tenant" asks for a fresh sign-in and associates a second tenant', async () => {
     const chat = world.teams.personalChat(nestor());
-    await world.teams.press(nestor(), chat, await reviewCardFor(world, nestor(), chat, 'alex@contoso.com'), 'confirm');
+    await world.teams.press(
+      nestor(),
+      chat,
+      await reviewCardFor(world, nestor(), chat, 'alex@contoso.com'),
+      'confirm',
+    );
 
     const [prompt] = await world.teams.say(nestor(), chat, 'associate another tenant');
     expect(oauthLink(prompt)).toBeDefined();
@@ -146,13 +168,19 @@ describe('associating a tenant from a personal chat (real server, inbound auth, 
     const chat = world.teams.personalChat(nestor());
     expect((await world.teams.say(nestor(), chat, 'cancel'))[0]?.text).toBe('There is nothing to cancel.');
     await world.teams.say(nestor(), chat, 'associate tenant');
-    expect((await world.teams.say(nestor(), chat, 'cancel'))[0]?.text).toContain('Cancelled. Nothing was associated.');
-    expect((await world.teams.say(nestor(), chat, '123456'))[0]?.text).toContain('no tenant sign-in in progress');
+    expect((await world.teams.say(nestor(), chat, 'cancel'))[0]?.text).toContain(
+      'Cancelled. Nothing was associated.',
+    );
+    expect((await world.teams.say(nestor(), chat, '123456'))[0]?.text).toContain(
+      'no tenant sign-in in progress',
+    );
 
     const review = await reviewCardFor(world, nestor(), chat, 'alex@contoso.com');
     const [cancelled] = await world.teams.say(nestor(), chat, 'cancel');
     expect(cancelled?.text).toBe('Cancelled. Contoso Ltd was not associated.');
-    expect(JSON.stringify(cardOf(world.teams.current(review.id, chat)))).toContain('Cancelled by Nestor Wilke');
+    expect(JSON.stringify(cardOf(world.teams.current(review.id, chat)))).toContain(
+      'Cancelled by Nestor Wilke',
+    );
 
     expect((await world.teams.say(nestor(), chat, 'sign out'))[0]?.text).toContain("You're signed out");
     expect((await world.teams.say(nestor(), chat, 'help'))[0]?.text).toContain('**associate tenant**');

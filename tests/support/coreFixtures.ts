@@ -1,4 +1,10 @@
-import { CONSUMER_TENANT_ID, type Member, type Person, type Role, type TenantSignIn } from '../../bot/core/model';
+import {
+  CONSUMER_TENANT_ID,
+  type Member,
+  type Person,
+  type Role,
+  type TenantSignIn,
+} from '../../bot/core/model';
 import type { Clock, TenantLookup } from '../../bot/core/ports';
 import { TenantAssociation } from '../../bot/core/tenantAssociation';
 import { createMemoryStores } from '../../bot/infra/memory/memoryStores';
@@ -42,7 +48,10 @@ export function contosoSignIn(overrides: Partial<TenantSignIn['user']> = {}): Te
   };
 }
 
-export const personalSignIn: TenantLookup = { kind: 'personalAccount', userPrincipalName: 'pat.kim@outlook.com' };
+export const personalSignIn: TenantLookup = {
+  kind: 'personalAccount',
+  userPrincipalName: 'pat.kim@outlook.com',
+};
 
 export function consumerTenantSignIn(): TenantLookup {
   const lookup = contosoSignIn();

@@ -8,9 +8,9 @@ export interface RunningRedis {
   stop(): Promise<void>;
 }
 
-/** Starts a throwaway `redis-server` on a free loopback port, keeping nothing on disk. */
-export async function startRedisServer(): Promise<RunningRedis> {
-  const port = await freePort();
+/** Starts a throwaway `redis-server` on a free loopback port (or the one given, to bring one back), keeping nothing on disk. */
+export async function startRedisServer(onPort?: number): Promise<RunningRedis> {
+  const port = onPort ?? (await freePort());
   const child: ChildProcess = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],

@@ -32,14 +32,22 @@ export class TeamsChannel {
   }
 
   personalChat(user: TeamsUser): Conversation {
-    return { id: `a:personal-${user.objectId}-${randomUUID()}`, conversationType: 'personal', tenantId: this.tenantId };
+    return {
+      id: `a:personal-${user.objectId}-${randomUUID()}`,
+      conversationType: 'personal',
+      tenantId: this.tenantId,
+    };
   }
 
   get tenantId(): string {
     return this.sandbox.directory.teams.tenantId;
   }
 
-  activity(user: TeamsUser, conversation: Conversation, fields: Record<string, unknown>): Record<string, unknown> {
+  activity(
+    user: TeamsUser,
+    conversation: Conversation,
+    fields: Record<string, unknown>,
+  ): Record<string, unknown> {
     return {
       id: randomUUID(),
       channelId: 'msteams',
@@ -69,15 +77,30 @@ export class TeamsChannel {
 
   /** Sends a message and returns what the bot replied during that turn. */
   async say(user: TeamsUser, conversation: Conversation, text: string): Promise<RecordedActivity[]> {
-    return this.collect(conversation, () => this.post(this.activity(user, conversation, { type: 'message', text })));
+    return this.collect(conversation, () =>
+      this.post(this.activity(user, conversation, { type: 'message', text })),
+    );
   }
 
-  async invoke(user: TeamsUser, conversation: Conversation, name: string, value: unknown, replyToId?: string): Promise<Delivery> {
-    return this.post(this.activity(user, conversation, { type: 'invoke', name, value, ...(replyToId ? { replyToId } : {}) }));
+  async invoke(
+    user: TeamsUser,
+    conversation: Conversation,
+    name: string,
+    value: unknown,
+    replyToId?: string,
+  ): Promise<Delivery> {
+    return this.post(
+      this.activity(user, conversation, { type: 'invoke', name, value, ...(replyToId ? { replyToId } : {}) }),
+    );
   }
 
   /** Presses an Action.Execute button of a card the bot sent, as Teams would. */
-  async press(user: TeamsUser, conversation: Conversation, card: RecordedActivity, verb: string): Promise<Delivery> {
+  async press(
+    user: TeamsUser,
+    conversation: Conversation,
+    card: RecordedActivity,
+    verb: string,
+  ): Promise<Delivery> {
     const action = cardActions(card).find((a) => a.verb === verb);
     if (!action) throw new Error(`The card has no "${verb}" button: ${JSON.stringify(cardActions(card))}`);
     return this.invoke(user, conversation, 'adaptiveCard/action', { action, trigger: 'manual' }, card.id);
@@ -94,10 +117,14 @@ export class TeamsChannel {
     return found;
   }
 
-  private async collect(conversation: Conversation, act: () => Promise<Delivery>): Promise<RecordedActivity[]> {
+  private async collect(
+    conversation: Conversation,
+    act: () => Promise<Delivery>,
+  ): Promise<RecordedActivity[]> {
     const before = new Set(this.replies(conversation).map((a) => a.id));
     const delivery = await act();
-    if (delivery.status >= 300) throw new Error(`The bot answered ${delivery.status}: ${JSON.stringify(delivery.body)}`);
+    if (delivery.status >= 300)
+      throw new Error(`The bot answered ${delivery.status}: ${JSON.stringify(delivery.body)}`);
     return this.replies(conversation).filter((a) => !before.has(a.id));
   }
 }
@@ -110,7 +137,9 @@ export interface CardAction {
 }
 
 export function cardOf(activity: RecordedActivity | undefined): Record<string, unknown> | undefined {
-  const attachment = activity?.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
+  const attachment = activity?.attachments?.find(
+    (a) => a.contentType === 'application/vnd.microsoft.card.adaptive',
+  );
   return attachment?.content as Record<string, unknown> | undefined;
 }
 
@@ -119,8 +148,11 @@ export function cardActions(activity: RecordedActivity | undefined): CardAction[
 }
 
 export function oauthLink(activity: RecordedActivity | undefined): string | undefined {
-  const attachment = activity?.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.oauth');
-  const buttons = (attachment?.content as { buttons?: { type: string; value: string }[] } | undefined)?.buttons;
+  const attachment = activity?.attachments?.find(
+    (a) => a.contentType === 'application/vnd.microsoft.card.oauth',
+  );
+  const buttons = (attachment?.content as { buttons?: { type: string; value: string }[] } | undefined)
+    ?.buttons;
   return buttons?.find((b) => b.type === 'signin')?.value;
 }
 

@@ -76,7 +76,11 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       displayName: u.displayName,
       roles: u.partnerCenterRoles as Role[],
     }));
-  const app = await startApp(loadConfig(env), { seedMembers, log: process.env.TEST_LOG ? consoleLog : silentLog, ...(options.clock ? { clock: options.clock } : {}) });
+  const app = await startApp(loadConfig(env), {
+    seedMembers,
+    log: process.env.TEST_LOG ? consoleLog : silentLog,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   return {
     sandbox,
     app,
@@ -92,6 +96,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
 
 function requiredRedisUrl(): string {
   const url = process.env.REDIS_URL;
-  if (!url) throw new Error('REDIS_URL is not set: the jest global setup starts a redis-server for the tests');
+  if (!url)
+    throw new Error('REDIS_URL is not set: the jest global setup starts a redis-server for the tests');
   return url;
 }

@@ -24,7 +24,10 @@ function request(overrides: Partial<AssociationRequest> = {}): AssociationReques
 describe('request state machine', () => {
   it('confirm completes an open request and bumps its version', () => {
     const decision = decide(request(), 'confirm', manager, 'conv-1', now);
-    expect(decision).toMatchObject({ ok: true, next: { state: 'completed', version: 4, decidedBy: manager } });
+    expect(decision).toMatchObject({
+      ok: true,
+      next: { state: 'completed', version: 4, decidedBy: manager },
+    });
   });
 
   it('cancel ends an open request without completing it', () => {
@@ -32,10 +35,13 @@ describe('request state machine', () => {
     expect(decision).toMatchObject({ ok: true, next: { state: 'cancelled', version: 4 } });
   });
 
-  it.each(['completed', 'cancelled', 'rejected', 'expired'] as const)('a %s request cannot be acted on', (state) => {
-    const decision = decide(request({ state }), 'confirm', manager, 'conv-1', now);
-    expect(decision).toMatchObject({ ok: false, refusal: { kind: 'requestFinished' } });
-  });
+  it.each(['completed', 'cancelled', 'rejected', 'expired'] as const)(
+    'a %s request cannot be acted on',
+    (state) => {
+      const decision = decide(request({ state }), 'confirm', manager, 'conv-1', now);
+      expect(decision).toMatchObject({ ok: false, refusal: { kind: 'requestFinished' } });
+    },
+  );
 
   it('refuses a request from another conversation before saying anything about it', () => {
     const decision = decide(request({ state: 'completed' }), 'confirm', manager, 'conv-2', now);

@@ -81,7 +81,10 @@ describe('associating a tenant (core use cases)', () => {
       ok: false,
       refusal: { kind: 'alreadyAssociated', association: { tenantId: CONTOSO, associatedBy: manager } },
     });
-    expect(await service.find(second.value.id)).toMatchObject({ state: 'cancelled', reason: 'alreadyAssociated' });
+    expect(await service.find(second.value.id)).toMatchObject({
+      state: 'cancelled',
+      reason: 'alreadyAssociated',
+    });
     expect(await service.openRequest(manager, 'conv-c', contosoSignIn())).toMatchObject({
       ok: false,
       refusal: { kind: 'alreadyAssociated' },
@@ -94,7 +97,10 @@ describe('associating a tenant (core use cases)', () => {
     for (const tenantId of [CONTOSO, 'fab1fab1-2222-4e3f-8a00-fabfabfabfab']) {
       const lookup = contosoSignIn();
       if (lookup.kind !== 'tenant') throw new Error('unreachable');
-      const opened = await service.openRequest(manager, 'conv', { kind: 'tenant', signIn: { ...lookup.signIn, tenantId } });
+      const opened = await service.openRequest(manager, 'conv', {
+        kind: 'tenant',
+        signIn: { ...lookup.signIn, tenantId },
+      });
       if (!opened.ok) throw new Error('expected a request');
       await service.confirm(manager, 'conv', opened.value.id);
     }
@@ -133,7 +139,10 @@ describe('associating a tenant (core use cases)', () => {
     const { service, stores } = await coreWorld();
     const opened = await service.openRequest(manager, 'conv', contosoSignIn());
     if (!opened.ok) throw new Error('expected a request');
-    expect(await service.cancel(manager, 'conv', opened.value.id)).toMatchObject({ ok: true, value: { state: 'cancelled' } });
+    expect(await service.cancel(manager, 'conv', opened.value.id)).toMatchObject({
+      ok: true,
+      value: { state: 'cancelled' },
+    });
     expect(await service.confirm(manager, 'conv', opened.value.id)).toMatchObject({
       ok: false,
       refusal: { kind: 'requestFinished', request: { state: 'cancelled' } },
@@ -157,7 +166,10 @@ describe('associating a tenant (core use cases)', () => {
     const { service } = await coreWorld();
     const opened = await service.openRequest(manager, 'conv', contosoSignIn());
     if (!opened.ok) throw new Error('expected a request');
-    expect(await service.confirm(manager, 'conv', 'nope')).toEqual({ ok: false, refusal: { kind: 'requestNotFound' } });
+    expect(await service.confirm(manager, 'conv', 'nope')).toEqual({
+      ok: false,
+      refusal: { kind: 'requestNotFound' },
+    });
     expect(await service.confirm(manager, 'other-conv', opened.value.id)).toEqual({
       ok: false,
       refusal: { kind: 'foreignRequest' },
@@ -182,6 +194,9 @@ describe('associating a tenant (core use cases)', () => {
   it('lists tenants to members of the account only', async () => {
     const { service } = await coreWorld();
     expect(await service.listTenants(developer)).toEqual({ ok: true, value: [] });
-    expect(await service.listTenants(stranger)).toMatchObject({ ok: false, refusal: { kind: 'roleRequired' } });
+    expect(await service.listTenants(stranger)).toMatchObject({
+      ok: false,
+      refusal: { kind: 'roleRequired' },
+    });
   });
 });

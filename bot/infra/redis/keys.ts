@@ -1,0 +1,57 @@
+/**
+ * Key layout. Everything one script touches shares a hash tag, so each script runs on one Redis Cluster
+ * slot: `{acct:<id>}` for an account's requests, associations, members and audit stream; each bot state
+ * key is tagged by itself. Braces and '%' inside ids are percent-encoded so an id cannot end the tag early.
+ *
+ *   <prefix>:{acct:<accountId>}:req:<requestId>   string  JSON AssociationRequest, expires at retainUntil
+ *   <prefix>:{acct:<accountId>}:assoc             hash    tenantId -> JSON Association
+ *   <prefix>:{acct:<accountId>}:members           hash    <tenantId>/<objectId> -> JSON Member
+ *   <prefix>:{acct:<accountId>}:audit             stream  entries { event: JSON AuditEvent }, capped
+ *   <prefix>:state:{<storage key>}                string  JSON [eTag, item], expires after the storage TTL
+ *   <prefix>:once:{<claim>}                       string  a write-once claim, expires after its TTL
+ */
+export const DEFAULT_KEY_PREFIX = 'pcta';
+
+export class RedisKeys {
+  constructor(readonly prefix: string = DEFAULT_KEY_PREFIX) {
+    if (!/^[^{}\s]+$/.test(prefix)) throw new Error(`invalid Redis key prefix "${prefix}"`);
+  }
+
+  request(accountId: string, requestId: string): string {
+    return `${this.account(accountId)}:req:${escape(requestId)}`;
+  }
+
+  associations(accountId: string): string {
+    return `${this.account(accountId)}:assoc`;
+  }
+
+  members(accountId: string): string {
+    return `${this.account(accountId)}:members`;
+  }
+
+  audit(accountId: string): string {
+    return `${this.account(accountId)}:audit`;
+  }
+
+  /** A write-once claim, e.g. one Teams delivery acted on once. */
+  once(key: string): string {
+    return `${this.prefix}:once:{${escape(key)}}`;
+  }
+
+  state(storageKey: string): string {
+    return `${this.prefix}:state:{${escape(storageKey)}}`;
+  }
+
+  private account(accountId: string): string {
+    return `${this.prefix}:{acct:${escape(accountId)}}`;
+  }
+}
+
+/** The field of a member in the account's members hash. */
+export function memberField(tenantId: string, objectId: string): string {
+  return `${encodeURIComponent(tenantId)}/${encodeURIComponent(objectId)}`;
+}
+
+function escape(part: string): string {
+  return part.replace(/[%{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}

@@ -1,0 +1,120 @@
+import type { Association, AssociationRequest, AuditEvent } from '../../core/model';
+import type { RequestStore, RequestTransition, TransitionResult } from '../../core/ports';
+import { checkCreate, checkTransition } from '../requestChanges';
+import type { RedisClient } from './connection';
+import { DEFAULT_KEY_PREFIX, RedisKeys } from './keys';
+import { LuaScript } from './luaScript';
+import { AUDIT_EVENT_FIELD, DEFAULT_AUDIT_MAX_LENGTH } from './redisAuditLog';
+import { rethrowUnavailable } from './unavailable';
+
+/**
+ * KEYS: request, audit stream. ARGV: request JSON, retainUntil (ms), audit JSON, audit max length.
+ * Returns 0 if a request with that id already exists (nothing written), else 1.
+ */
+const CREATE = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', '${AUDIT_EVENT_FIELD}', ARGV[3])
+return 1
+`);
+
+/**
+ * The compare-and-set of a request, with the association and audit event it records: all or nothing.
+ * Every check runs before the first write, because Redis does not roll back a script that fails halfway.
+ * KEYS: request, associations hash, audit stream.
+ * ARGV: expected version, next request JSON, retainUntil (ms), tenant id ('' = no association),
+ *       association JSON, audit JSON, audit max length.
+ * Returns {'ok'}, {'conflict', current request JSON or nothing}, or {'alreadyAssociated', association JSON}.
+ */
+const TRANSITION = new LuaScript(`
+local current = redis.call('GET', KEYS[1])
+if not current then return {'conflict'} end
+if cjson.decode(current).version ~= tonumber(ARGV[1]) then return {'conflict', current} end
+local tenantId = ARGV[4]
+if tenantId ~= '' then
+  local existing = redis.call('HGET', KEYS[2], tenantId)
+  if existing then return {'alreadyAssociated', existing} end
+end
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], '*', '${AUDIT_EVENT_FIELD}', ARGV[6])
+if tenantId ~= '' then redis.call('HSET', KEYS[2], tenantId, ARGV[5]) end
+redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[3])
+return {'ok'}
+`);
+
+export interface RedisRequestStoreOptions {
+  prefix?: string;
+  /** Cap of the account's audit stream, which this store appends to. */
+  auditMaxLength?: number;
+}
+
+export class RedisRequestStore implements RequestStore {
+  private readonly keys: RedisKeys;
+  private readonly auditMaxLength: number;
+
+  constructor(
+    private readonly client: RedisClient,
+    opts: RedisRequestStoreOptions = {},
+  ) {
+    this.keys = new RedisKeys(opts.prefix ?? DEFAULT_KEY_PREFIX);
+    this.auditMaxLength = opts.auditMaxLength ?? DEFAULT_AUDIT_MAX_LENGTH;
+  }
+
+  async create(request: AssociationRequest, retainUntil: Date, audit: AuditEvent): Promise<void> {
+    const retainUntilMs = checkCreate(request, retainUntil, audit);
+    await rethrowUnavailable(async () => {
+      const created = await CREATE.run(
+        this.client,
+        [this.keys.request(request.accountId, request.id), this.keys.audit(request.accountId)],
+        [JSON.stringify(request), retainUntilMs, JSON.stringify(audit), this.auditMaxLength],
+      );
+      if (created !== 1) throw new Error(`request ${request.id} already exists`);
+    });
+  }
+
+  get(accountId: string, requestId: string): Promise<AssociationRequest | undefined> {
+    return rethrowUnavailable(async () => {
+      const value = await this.client.get(this.keys.request(accountId, requestId));
+      return value === null ? undefined : (JSON.parse(value) as AssociationRequest);
+    });
+  }
+
+  async transition(change: RequestTransition, retainUntil: Date): Promise<TransitionResult> {
+    const retainUntilMs = checkTransition(change, retainUntil);
+    const { next, association, audit, expectedVersion } = change;
+    return rethrowUnavailable(async () => {
+      const reply = (await TRANSITION.run(
+        this.client,
+        [
+          this.keys.request(next.accountId, next.id),
+          this.keys.associations(next.accountId),
+          this.keys.audit(next.accountId),
+        ],
+        [
+          expectedVersion,
+          JSON.stringify(next),
+          retainUntilMs,
+          association?.tenantId ?? '',
+          association ? JSON.stringify(association) : '',
+          JSON.stringify(audit),
+          this.auditMaxLength,
+        ],
+      )) as [string, string?];
+      return toResult(reply);
+    });
+  }
+}
+
+function toResult([outcome, json]: [string, string?]): TransitionResult {
+  switch (outcome) {
+    case 'ok':
+      return { ok: true };
+    case 'alreadyAssociated':
+      return { ok: false, reason: 'alreadyAssociated', existing: JSON.parse(json as string) as Association };
+    case 'conflict':
+      return json === undefined
+        ? { ok: false, reason: 'conflict' }
+        : { ok: false, reason: 'conflict', current: JSON.parse(json) as AssociationRequest };
+    default:
+      throw new Error(`unexpected reply from the transition script: ${outcome}`);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Runs the sandbox on its own and prints where everything is, for debugging a bot started separately:
+ *   npx tsx sandbox/cli.ts [--bot-endpoint http://127.0.0.1:3978/api/messages] [--app-id ID --app-password PW]
+ *                          [--require-auth] [--state-dir .sandbox] [--port-base 4100]
+ * The bot process can trust the local CA with NODE_EXTRA_CA_CERTS=<state-dir>/ca.pem (kept across restarts).
+ */
+import { parseArgs } from 'node:util';
+import { startSandbox } from './index';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'bot-endpoint': { type: 'string' },
+      'app-id': { type: 'string' },
+      'app-password': { type: 'string' },
+      'require-auth': { type: 'boolean', default: false },
+      'state-dir': { type: 'string', default: '.sandbox' },
+      'port-base': { type: 'string' },
+      host: { type: 'string' },
+    },
+  });
+  const base = values['port-base'] ? Number(values['port-base']) : undefined;
+  if (base !== undefined && !Number.isInteger(base)) throw new Error('--port-base must be a number');
+  const sandbox = await startSandbox({
+    botEndpoint: values['bot-endpoint'],
+    botAppId: values['app-id'],
+    botAppPassword: values['app-password'] ?? process.env.MICROSOFT_APP_PASSWORD,
+    requireAuth: values['require-auth'],
+    stateDir: values['state-dir'],
+    host: values.host,
+    ports:
+      base === undefined
+        ? undefined
+        : {
+            channelAuth: base,
+            connector: base + 1,
+            tokenService: base + 2,
+            login: base + 3,
+            graph: base + 4,
+          },
+  });
+
+  const lines = [
+    'Sandbox running (Ctrl+C to stop)',
+    '',
+    ...Object.entries(sandbox.urls).map(([name, url]) => `  ${name.padEnd(13)} ${url}`),
+    `  ${'CA'.padEnd(13)} ${sandbox.caCertPath}`,
+    '',
+    'botbuilder configuration (env lines):',
+    ...Object.entries(sandbox.botFrameworkAuthConfig()).map(([k, v]) => `  ${k}=${v}`),
+    '',
+    `  NODE_EXTRA_CA_CERTS=${sandbox.caCertPath}`,
+    '',
+    'Demo accounts for the sign-in page:',
+    ...sandbox.directory.tenants.flatMap((t) =>
+      t.users.map(
+        (u) =>
+          `  ${u.userPrincipalName.padEnd(30)} ${t.displayName}${u.globalAdmin ? ' (global admin)' : ''}`,
+      ),
+    ),
+    ...sandbox.directory.personalAccounts.map(
+      (a) => `  ${a.userPrincipalName.padEnd(30)} personal Microsoft account`,
+    ),
+  ];
+  console.log(lines.join('\n'));
+
+  const stop = (): void => {
+    sandbox.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
