@@ -6,17 +6,39 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', module: 'readonly', __dirname: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        module: 'readonly',
+        __dirname: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['botbuilder*', 'botframework-*'], message: 'Keep the Bot Framework SDK behind bot/teams/.' }] },
+        {
+          patterns: [
+            {
+              group: ['botbuilder*', 'botframework-*'],
+              message: 'Keep the Bot Framework SDK behind bot/teams/.',
+            },
+          ],
+        },
       ],
     },
   },
   {
-    files: ['bot/teams/**', 'bot/infra/botStateStorage*.ts', 'bot/infra/**/botStateStorage*.ts', 'tests/**', 'bench/**', 'sandbox/**'],
+    files: [
+      'bot/teams/**',
+      'bot/infra/botStateStorage*.ts',
+      'bot/infra/**/botStateStorage*.ts',
+      'tests/**',
+      'bench/**',
+      'sandbox/**',
+    ],
     rules: { 'no-restricted-imports': 'off' },
   },
   {
@@ -26,7 +48,22 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['botbuilder*', 'botframework-*', 'ioredis', 'restify', '@microsoft/*', '@azure/*', 'node:*', 'fs', 'http', 'https', 'net'], message: 'The core is plain TypeScript with no I/O.' },
+            {
+              group: [
+                'botbuilder*',
+                'botframework-*',
+                'ioredis',
+                'restify',
+                '@microsoft/*',
+                '@azure/*',
+                'node:*',
+                'fs',
+                'http',
+                'https',
+                'net',
+              ],
+              message: 'The core is plain TypeScript with no I/O.',
+            },
             { group: ['../*'], message: 'The core depends on nothing outside it.' },
           ],
         },

@@ -20,7 +20,9 @@ export function renderManifest(values: Record<string, string | undefined>): Reco
 
 /** Checks a manifest against Microsoft's Teams manifest schema v1.22 (kept beside the tests). */
 export function manifestErrors(manifest: Record<string, unknown>): string[] {
-  const schema = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'teams-manifest-v1.22.schema.json'), 'utf8'));
+  const schema = JSON.parse(
+    readFileSync(join(ROOT, 'tests', 'fixtures', 'teams-manifest-v1.22.schema.json'), 'utf8'),
+  );
   const ajv = new Ajv({ allErrors: true, strict: false });
   ajv.addFormat('uri', true);
   ajv.addFormat('regex', true);

@@ -23,5 +23,10 @@ writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 
 for (const icon of ['color.png', 'outline.png']) copyFileSync(join('appPackage', icon), join(staging, icon));
 const zip = join(out, `appPackage.${envName}.zip`);
 rmSync(zip, { force: true });
-execFileSync('zip', ['-j', '-q', zip, ...['manifest.json', 'color.png', 'outline.png'].map((f) => join(staging, f))]);
+execFileSync('zip', [
+  '-j',
+  '-q',
+  zip,
+  ...['manifest.json', 'color.png', 'outline.png'].map((f) => join(staging, f)),
+]);
 console.log(`Wrote ${zip}`);

@@ -9,6 +9,8 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import {
+  AuthenticationConstants,
+  ClaimsIdentity,
   MsalServiceClientCredentialsFactory,
   type AuthenticateRequestResult,
   type BotFrameworkAuthentication,
@@ -16,9 +18,15 @@ import {
 } from 'botframework-connector';
 import type { Config } from '../config';
 
+/** The app id local mode's anonymous turns carry: the token service client refuses to work without one. */
+export const LOCAL_APP_ID = 'local-mode';
+
 /** CloudAdapter, with authentication done by the caller so an auth failure can never look like a bot failure. */
 export class TeamsAdapter extends CloudAdapter {
-  constructor(readonly authentication: BotFrameworkAuthentication) {
+  constructor(
+    readonly authentication: BotFrameworkAuthentication,
+    private readonly localMode: boolean,
+  ) {
     super(authentication);
   }
 
@@ -27,8 +35,24 @@ export class TeamsAdapter extends CloudAdapter {
     activity: Activity,
     logic: (context: TurnContext) => Promise<void>,
   ) {
-    return this.processActivity(auth, activity, logic);
+    return this.processActivity(this.localMode ? withLocalAppId(auth) : auth, activity, logic);
   }
+}
+
+/**
+ * Local mode has no app id and its channel (the Agents Playground) sends no token, so the identity is
+ * anonymous; botbuilder's user token client still requires an app id. Credentials stay empty: with no
+ * MicrosoftAppId the credentials factory treats authentication as disabled whatever the id.
+ */
+function withLocalAppId(auth: AuthenticateRequestResult): AuthenticateRequestResult {
+  if (auth.claimsIdentity.getClaimValue(AuthenticationConstants.AudienceClaim)) return auth;
+  return {
+    ...auth,
+    claimsIdentity: new ClaimsIdentity(
+      [...auth.claimsIdentity.claims, { type: AuthenticationConstants.AudienceClaim, value: LOCAL_APP_ID }],
+      auth.claimsIdentity.isAuthenticated,
+    ),
+  };
 }
 
 export function createAdapter(config: Config): TeamsAdapter {
@@ -37,7 +61,7 @@ export function createAdapter(config: Config): TeamsAdapter {
     { MicrosoftAppId: bot.id, MicrosoftAppTenantId: bot.tenantId, ...config.botFrameworkEndpoints },
     credentialsFactory(config),
   );
-  return new TeamsAdapter(authentication);
+  return new TeamsAdapter(authentication, config.localMode);
 }
 
 /**
