@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'restify';
+import type { Server } from 'node:http';
 import type { Config } from './config';
 import type { Member, Person } from './core/model';
 import type { Clock, OnceGate, TenantDirectory } from './core/ports';
@@ -104,7 +104,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     storage: storage.kind,
     service,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
       await storage.close();
     },
   };

@@ -1,4 +1,9 @@
-import restify, { type Request, type Response, type Server } from 'restify';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { EndpointRequest, EndpointResponse } from '../teams/messagesEndpoint';
 
 export interface ServerDeps {
@@ -10,48 +15,91 @@ export interface ServerDeps {
 }
 
 /** Teams activities are small (cards stay under 80 KB); anything much larger is not one. */
-const MAX_BODY_BYTES = 256 * 1024;
+export const MAX_BODY_BYTES = 256 * 1024;
 
+type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/**
+ * The bot's HTTP surface on Node's own server: a few routes need no framework, and frameworks that patch
+ * Node's request and response prototypes would change every other server in the process (local mode runs
+ * the sandbox's servers here too).
+ */
 export function createServer(deps: ServerDeps): Server {
-  const server = restify.createServer({ name: 'tenant-association', handleUncaughtExceptions: false });
-  server.use(
-    restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }),
-  );
-
-  server.post('/api/messages', async (req: Request, res: Response) => {
-    try {
-      const result = await deps.messages({ authorization: headerOf(req, 'authorization'), body: req.body });
-      res.status(result.status);
-      if (result.body === undefined) res.end();
-      else res.json(result.body);
-    } catch (error) {
-      deps.log('activity failed', error);
-      res.status(500);
-      res.json({ error: 'The bot could not process this activity.' });
-    }
-  });
-
-  server.get('/healthz', async (_req: Request, res: Response) => {
-    res.json({ status: 'ok' });
-  });
-
-  server.get('/readyz', async (_req: Request, res: Response) => {
-    const ready = await deps.ready().catch(() => false);
-    res.status(ready ? 200 : 503);
-    res.json({ status: ready ? 'ready' : 'storage unavailable' });
-  });
-
-  server.on(
-    'restifyError',
-    (req: Request, _res: Response, error: Error & { statusCode?: number }, next: () => void) => {
-      if ((error.statusCode ?? 500) >= 500) deps.log(`${req.method} ${req.url} failed`, error);
-      next();
+  const routes: Record<string, Partial<Record<string, Route>>> = {
+    '/api/messages': { POST: (req, res) => messages(deps, req, res) },
+    '/healthz': { GET: async (_req, res) => send(res, 200, { status: 'ok' }) },
+    '/readyz': {
+      GET: async (_req, res) => {
+        const ready = await deps.ready().catch(() => false);
+        send(res, ready ? 200 : 503, { status: ready ? 'ready' : 'storage unavailable' });
+      },
     },
-  );
-  return server;
+  };
+  return createHttpServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const methods = routes[path];
+    const route = methods?.[req.method ?? ''];
+    if (!methods) return send(res, 404, { error: 'Not found' });
+    if (!route) return send(res, 405, { error: `Use ${Object.keys(methods).join(' or ')}` });
+    route(req, res).catch((error: unknown) => {
+      deps.log(`${req.method} ${path} failed`, error);
+      if (!res.headersSent) send(res, 500, { error: 'The bot could not process this request.' });
+      else res.end();
+    });
+  });
 }
 
-function headerOf(req: Request, name: string): string {
-  const value = req.headers[name];
-  return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
+async function messages(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readJson(req);
+  if (!body.ok) return send(res, body.status, { error: body.error });
+  const header = req.headers.authorization;
+  const result = await deps.messages({ authorization: header ?? '', body: body.value });
+  send(res, result.status, result.body);
+}
+
+type JsonBody = { ok: true; value: unknown } | { ok: false; status: 400 | 413 | 415; error: string };
+
+async function readJson(req: IncomingMessage): Promise<JsonBody> {
+  const type = req.headers['content-type'] ?? '';
+  if (!/^application\/json\b/i.test(type)) {
+    req.resume();
+    return { ok: false, status: 415, error: 'Send the activity as application/json.' };
+  }
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) {
+    req.resume();
+    return tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      req.resume();
+      return tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  try {
+    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+  } catch {
+    return { ok: false, status: 400, error: 'The body is not valid JSON.' };
+  }
+}
+
+function tooLarge(): JsonBody {
+  return { ok: false, status: 413, error: `The body is larger than ${MAX_BODY_BYTES} bytes.` };
+}
+
+function send(res: ServerResponse, status: number, body?: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status).end();
+    return;
+  }
+  const json = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(json),
+  });
+  res.end(json);
 }

@@ -4,11 +4,15 @@ import { startWorld, type World } from '../support/world';
 
 describe('inbound requests: authentication and bad input', () => {
   let world: World;
+  // botbuilder prints every rejected token (and the whole key set) with console.error; these are on purpose.
+  let quiet: jest.SpyInstance;
   beforeAll(async () => {
+    quiet = jest.spyOn(console, 'error').mockImplementation(() => {});
     world = await startWorld();
   });
   afterAll(async () => {
     await world.close();
+    quiet.mockRestore();
   });
 
   const nestor = () => world.teams.user('Nestor Wilke');
@@ -51,7 +55,7 @@ describe('inbound requests: authentication and bad input', () => {
     expect((await world.teams.post(helpMessage(), `Bearer ${token}`)).status).toBe(401);
   });
 
-  it('malformed, non-activity and oversize bodies get 400 and 413', async () => {
+  it('malformed, non-JSON, non-activity and oversize bodies get 400, 415 and 413; unknown routes 404 and 405', async () => {
     const post = (body: string) =>
       fetch(`${world.app.origin}/api/messages`, {
         method: 'POST',
@@ -62,6 +66,10 @@ describe('inbound requests: authentication and bad input', () => {
     expect((await post('[1,2,3]')).status).toBe(400);
     expect((await post('{"hello":"world"}')).status).toBe(400);
     expect((await post(JSON.stringify({ ...helpMessage(), text: 'x'.repeat(300 * 1024) }))).status).toBe(413);
+    const plain = await fetch(`${world.app.origin}/api/messages`, { method: 'POST', body: 'hello' });
+    expect(plain.status).toBe(415);
+    expect((await fetch(`${world.app.origin}/api/messages`)).status).toBe(405);
+    expect((await fetch(`${world.app.origin}/nope`)).status).toBe(404);
     // Still serving afterwards.
     const [reply] = await world.teams.say(nestor(), world.teams.personalChat(nestor()), 'help');
     expect(reply?.text).toContain('associate tenant');

@@ -28,7 +28,6 @@ export async function startLocalBot(env: Record<string, string> = {}): Promise<L
         PORT: String(port),
         REDIS_KEY_PREFIX: `e2e-${randomUUID()}`,
         BOT_ID: '',
-        NODE_OPTIONS: '--disable-warning=DEP0111',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
