@@ -33,6 +33,11 @@ export interface GraphEmulator {
   /** `https://localhost:PORT`; the Graph client's baseUrl (it appends `/v1.0`). */
   url: string;
   faults: GraphFault[];
+  /**
+   * As Graph answers an app without permission to read directory roles (User.Read only): role entries in
+   * memberOf keep just `@odata.type` and `id` ("limited information returned for inaccessible member objects").
+   */
+  settings: GraphSettings;
   close(): Promise<void>;
 }
 
@@ -50,10 +55,15 @@ type Caller =
 
 type GraphObject = Record<string, unknown>;
 
+export interface GraphSettings {
+  withholdRoleDetails: boolean;
+}
+
 /** Microsoft Graph v1.0, the handful of directory reads the bot makes, with paging and throttling. */
 export async function startGraph(options: GraphOptions): Promise<GraphEmulator> {
   const { directory } = options;
   const faults: GraphFault[] = [];
+  const settings: GraphSettings = { withholdRoleDetails: false };
   let origin = '';
 
   const handler: Handler = async (req, res, url) => {
@@ -139,7 +149,7 @@ export async function startGraph(options: GraphOptions): Promise<GraphEmulator> 
       /^\/v1\.0\/me\/(?:transitiveM|m)emberOf(?:\/microsoft\.graph\.(group|directoryRole))?$/i.exec(path);
     if (memberOf) {
       const cast = memberOf[1]?.toLowerCase();
-      const all = memberships(tenant, caller.user).filter(
+      const all = memberships(tenant, caller.user, settings).filter(
         (o) =>
           !cast || o['@odata.type'] === `#microsoft.graph.${cast === 'group' ? 'group' : 'directoryRole'}`,
       );
@@ -203,7 +213,7 @@ export async function startGraph(options: GraphOptions): Promise<GraphEmulator> 
     tls: options.tls,
   });
   origin = `https://localhost:${running.port}`;
-  return { url: origin, faults, close: running.close };
+  return { url: origin, faults, settings, close: running.close };
 }
 
 class GraphError extends Error {
@@ -306,7 +316,7 @@ function organizationObject(tenant: DirectoryTenant): GraphObject {
 }
 
 /** The user's groups, then (for global admins) the directory role last, so finding it takes paging. */
-function memberships(tenant: DirectoryTenant, user: DirectoryUser): GraphObject[] {
+function memberships(tenant: DirectoryTenant, user: DirectoryUser, settings: GraphSettings): GraphObject[] {
   const groups: GraphObject[] = Array.from({ length: tenant.groups }, (_, i) => ({
     '@odata.type': '#microsoft.graph.group',
     id: uuidFrom(`group:${tenant.id}:${i}`),
@@ -319,11 +329,14 @@ function memberships(tenant: DirectoryTenant, user: DirectoryUser): GraphObject[
     securityEnabled: true,
   }));
   if (!user.globalAdmin) return groups;
+  const id = uuidFrom(`role:${tenant.id}:global-admin`);
+  if (settings.withholdRoleDetails)
+    return [...groups, { '@odata.type': '#microsoft.graph.directoryRole', id }];
   return [
     ...groups,
     {
       '@odata.type': '#microsoft.graph.directoryRole',
-      id: uuidFrom(`role:${tenant.id}:global-admin`),
+      id,
       deletedDateTime: null,
       description:
         'Can manage all aspects of Microsoft Entra ID and Microsoft services that use Microsoft Entra identities.',

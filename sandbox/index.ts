@@ -5,7 +5,7 @@ import { loadOrCreateLocalCa } from './ca';
 import { CHANNEL_ISSUER, type ChannelTokenForgery, startChannelAuth } from './channelAuth';
 import { type ConnectorEmulator, startConnector } from './connector';
 import { type DemoDirectory, loadDemoDirectory } from './directory';
-import { type GraphFault, startGraph } from './graph';
+import { type GraphFault, type GraphSettings, startGraph } from './graph';
 import { BOT_FRAMEWORK_AUDIENCE, startLogin } from './login';
 import { startTokenService, type VerifyStateDelivery } from './tokenService';
 
@@ -18,7 +18,7 @@ export type {
 } from './connector';
 export type { DemoDirectory, DirectoryTenant, DirectoryUser, PersonalAccount, TeamsUser } from './directory';
 export { CONSUMER_TENANT_ID, loadDemoDirectory, signInAccounts } from './directory';
-export type { GraphFault } from './graph';
+export type { GraphFault, GraphSettings } from './graph';
 export { GLOBAL_ADMIN_ROLE_TEMPLATE_ID } from './graph';
 export type { HttpFault } from './http';
 export type { ChannelTokenForgery } from './channelAuth';
@@ -67,7 +67,12 @@ export interface Sandbox {
     /** Each `signin/verifyState` invoke sent to `botEndpoint` and how the bot answered. */
     verifyStateDeliveries(): VerifyStateDelivery[];
   };
-  graph: { /** Mutable queue, consumed by matching requests. */ faults: GraphFault[] };
+  graph: {
+    /** Mutable queue, consumed by matching requests. */
+    faults: GraphFault[];
+    /** Mutable: how Graph answers, e.g. withholding directory role details from an app with User.Read only. */
+    settings: GraphSettings;
+  };
   close(): Promise<void>;
 }
 
@@ -145,7 +150,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         chooseAccount: (link, upn) => tokenService.chooseAccount(link, upn),
         verifyStateDeliveries: () => tokenService.verifyStateDeliveries(),
       },
-      graph: { faults: graph.faults },
+      graph: { faults: graph.faults, settings: graph.settings },
       close,
     };
   } catch (err) {

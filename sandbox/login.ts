@@ -5,6 +5,10 @@ import { type Handler, HttpError, readForm, type RunningServer, sendJson, serve 
 import { type Claims, nowSeconds, SigningKey } from './keys';
 
 /** The Entra ID tenant of the Bot Framework itself (`botframework.com`), the bot's token authority. */
+/** Every member user holds the built-in User role; Graph tokens list it in `wids`. */
+const MEMBER_ROLE_TEMPLATE_ID = 'b79fbf4d-3ef9-4689-8143-76b194e85509';
+const GLOBAL_ADMIN_ROLE_TEMPLATE_ID = '62e90394-69f5-4237-9190-012177145e10';
+
 export const BOTFRAMEWORK_TENANT_ID = 'd6d49420-f39b-4df7-a1dc-d59a935871db';
 /** Audience of tokens the bot presents to the connector and the token service. */
 export const BOT_FRAMEWORK_AUDIENCE = 'https://api.botframework.com';
@@ -195,7 +199,16 @@ export async function startLogin(options: LoginOptions): Promise<LoginEmulator> 
         scp: USER_SCOPES,
         ver: '1.0',
         uti: randomUUID(),
-        ...(account.personal ? { idp: 'live.com', acct: 1 } : { acct: 0 }),
+        // Graph's tokens list the user's directory role templates in `wids`.
+        ...(account.personal
+          ? { idp: 'live.com', acct: 1 }
+          : {
+              acct: 0,
+              wids: [
+                ...(account.globalAdmin ? [GLOBAL_ADMIN_ROLE_TEMPLATE_ID] : []),
+                MEMBER_ROLE_TEMPLATE_ID,
+              ],
+            }),
       });
       return { token, expiresAt: new Date(exp * 1000) };
     },

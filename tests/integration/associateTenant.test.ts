@@ -65,6 +65,19 @@ describe('associating a tenant from a personal chat (real server, inbound auth, 
     expect(visibleText(review)).toContain('create new users or make other changes to its directory');
   });
 
+  it('R5: with User.Read only, Graph withholds role details and the role templates in the token decide', async () => {
+    world.sandbox.graph.settings.withholdRoleDetails = true;
+    const megan = await reviewCardFor(
+      world,
+      nestor(),
+      world.teams.personalChat(nestor()),
+      'megan@contoso.com',
+    );
+    expect(visibleText(megan)).toContain('"title":"Global administrator","value":"Yes"');
+    const alex = await reviewCardFor(world, nestor(), world.teams.personalChat(nestor()), 'alex@contoso.com');
+    expect(visibleText(alex)).toContain('"title":"Global administrator","value":"No"');
+  });
+
   it('Confirm twice completes once; Confirm after Cancel changes nothing', async () => {
     const chat = world.teams.personalChat(nestor());
     const review = await reviewCardFor(world, nestor(), chat, 'alex@contoso.com');

@@ -3,7 +3,7 @@ import { DependencyUnavailableError } from '../../core/errors';
 import type { TenantSignIn, VerifiedDomain } from '../../core/model';
 import type { TenantDirectory, TenantLookup } from '../../core/ports';
 import { isPersonalAccountTenant } from '../../core/rules';
-import { claimsOf } from './tokenClaims';
+import { claimsOf, type UserTokenClaims } from './tokenClaims';
 
 /** Role template id of Global Administrator: the same in every tenant. */
 export const GLOBAL_ADMIN_ROLE_TEMPLATE_ID = '62e90394-69f5-4237-9190-012177145e10';
@@ -19,6 +19,11 @@ interface Organization {
   id: string;
   displayName: string;
   verifiedDomains: { name: string; isDefault: boolean; isInitial: boolean }[];
+}
+
+interface DirectoryObject {
+  '@odata.type'?: string;
+  roleTemplateId?: string | null;
 }
 
 interface Me {
@@ -50,7 +55,7 @@ export class GraphTenantDirectory implements TenantDirectory {
           value: Organization[];
         }>,
         client.api('/me').select('id,displayName,userPrincipalName').get() as Promise<Me>,
-        this.isGlobalAdmin(client),
+        this.isGlobalAdmin(client, claims),
       ]);
       const organization = organizations.value[0];
       // R2: the tenant is the one Graph served this token for; it must agree with the token's own claim.
@@ -63,20 +68,26 @@ export class GraphTenantDirectory implements TenantDirectory {
     }
   }
 
-  /** Pages through memberOf: the Global Administrator role may be anywhere in a long list of groups. */
-  private async isGlobalAdmin(client: Client): Promise<boolean> {
+  /**
+   * Pages through memberOf: the Global Administrator role may be anywhere in a long list of groups. With
+   * User.Read alone Graph withholds role details (only `@odata.type` and `id`); then the role templates Graph
+   * itself put in the token's `wids` claim decide.
+   */
+  private async isGlobalAdmin(client: Client, claims: UserTokenClaims): Promise<boolean> {
     let found = false;
+    let withheld = false;
     const first = (await client
       .api('/me/memberOf')
       .select('id,roleTemplateId')
       .top(100)
       .get()) as PageCollection;
-    const pages = new PageIterator(client, first, (entry: { roleTemplateId?: string }) => {
+    const pages = new PageIterator(client, first, (entry: DirectoryObject) => {
+      if (entry['@odata.type'] === '#microsoft.graph.directoryRole' && !entry.roleTemplateId) withheld = true;
       found = entry.roleTemplateId === GLOBAL_ADMIN_ROLE_TEMPLATE_ID;
       return !found;
     });
     await pages.iterate();
-    return found;
+    return found || (withheld && (claims.wids ?? []).includes(GLOBAL_ADMIN_ROLE_TEMPLATE_ID));
   }
 
   private clientFor(userToken: string): Client {

@@ -3,6 +3,8 @@ export interface UserTokenClaims {
   oid?: string;
   upn?: string;
   preferred_username?: string;
+  /** Directory role templates of the user, as Graph's own tokens carry them. */
+  wids?: string[];
 }
 
 /**
