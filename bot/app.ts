@@ -63,10 +63,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   });
   await bootstrapMembers(config, stores, options.seedMembers ?? []);
 
-  const directory: TenantDirectory = new GraphTenantDirectory({
-    baseUrl: config.graphUrl,
-    fetchOptions: fetchOptionsTrusting(config.extraCaFile),
-  });
+  const graphFetch = fetchOptionsTrusting(config.extraCaFile);
+  const directory: TenantDirectory = new GraphTenantDirectory({ baseUrl: config.graphUrl, fetchOptions: graphFetch });
   const memory = new ChatMemoryStore(stores.state);
   const bot = new TenantAssociationBot({
     service,
@@ -107,6 +105,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;
+      await graphFetch.dispatcher?.close();
       await storage.close();
     },
   };
