@@ -22,6 +22,7 @@ import { TenantAssociationBot } from './teams/bot';
 import { CardActions } from './teams/cardActions';
 import { ChatMemoryStore } from './teams/chatMemory';
 import { handleActivity } from './teams/messagesEndpoint';
+import { Subscriptions } from './teams/subscriptions';
 import { TenantSignIn } from './teams/tenantSignIn';
 
 /** Finished requests are remembered this long, so a late click is answered clearly. */
@@ -59,16 +60,24 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     clock,
     ids: randomIds,
     requestLifetimeMs: config.requestLifetimeMs,
+    groupRequestLifetimeMs: config.groupRequestLifetimeMs,
+    policy: config.approvalPolicy,
     retentionMs: RETENTION_MS,
   });
   await bootstrapMembers(config, stores, options.seedMembers ?? []);
 
   const graphFetch = fetchOptionsTrusting(config.extraCaFile);
-  const directory: TenantDirectory = new GraphTenantDirectory({ baseUrl: config.graphUrl, fetchOptions: graphFetch });
+  const directory: TenantDirectory = new GraphTenantDirectory({
+    baseUrl: config.graphUrl,
+    fetchOptions: graphFetch,
+  });
   const memory = new ChatMemoryStore(stores.state);
   const bot = new TenantAssociationBot({
     service,
     memory,
+    conversations: stores.conversations,
+    subscriptions: new Subscriptions(service, stores.conversations, clock),
+    clock,
     signIn: new TenantSignIn({
       connectionName: config.oauthConnectionName,
       service,

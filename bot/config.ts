@@ -1,3 +1,5 @@
+import type { ApprovalPolicy } from './core/requestMachine';
+
 /** The botbuilder endpoint keys, passed to the SDK unchanged. Setting any one means setting all of them. */
 export const BOT_FRAMEWORK_ENDPOINT_KEYS = [
   'ToBotFromChannelOpenIdMetadataUrl',
@@ -27,6 +29,9 @@ export interface Config {
   /** `tenantId/objectId` of the people who are Managers from the start (added, never removed, at start). */
   bootstrapManagers: { tenantId: string; objectId: string }[];
   requestLifetimeMs: number;
+  /** Requests in group chats and channels wait for a Manager, who may not be around for a while. */
+  groupRequestLifetimeMs: number;
+  approvalPolicy: ApprovalPolicy;
   signInLifetimeMs: number;
   /** PEM files of extra certificate authorities to trust for outbound HTTPS (a private login or Graph endpoint). */
   extraCaFile?: string;
@@ -83,6 +88,8 @@ export function loadConfig(env: Env): Config {
     },
     bootstrapManagers: managers(env),
     requestLifetimeMs: integer(env, 'REQUEST_LIFETIME_MINUTES', 60, 1, 60 * 24 * 30) * 60_000,
+    groupRequestLifetimeMs: integer(env, 'GROUP_REQUEST_LIFETIME_MINUTES', 24 * 60, 1, 60 * 24 * 30) * 60_000,
+    approvalPolicy: oneOf(env, 'APPROVAL_POLICY', ['single', 'two-person'], 'single'),
     signInLifetimeMs: integer(env, 'SIGN_IN_LIFETIME_MINUTES', 15, 1, 60) * 60_000,
     ...(optional(env, 'EXTRA_CA_FILE') ? { extraCaFile: optional(env, 'EXTRA_CA_FILE') } : {}),
   };

@@ -48,16 +48,31 @@ export interface TeamsChannelAccount {
   userRole: 'user';
 }
 
+/** Mutable: how the connector behaves. */
+export interface ConnectorSettings {
+  /**
+   * Enforce Teams' per-conversation send limits (7 per 1 s, 8 per 2 s, 60 per 30 s, 1800 per hour), answering
+   * 429 with Retry-After as Teams does. Default on.
+   */
+  rateLimits: boolean;
+}
+
 export interface ConnectorEmulator {
   /** The serviceUrl the bot replies to; ends with '/'. */
   url: string;
-  /** Injected failures, consumed by matching requests (see HttpFault). */
+  /**
+   * Injected failures, consumed by matching requests (see HttpFault). A delay holds the request before the
+   * connector acts on it: a caller that gives up meanwhile (a client timeout) has sent nothing.
+   */
   faults: ConnectorFault[];
+  settings: ConnectorSettings;
   /** Sets a conversation's roster by Teams user ids (`29:...`) or AAD object ids. */
   setMembers(conversationId: string, userIds: string[]): void;
   members(conversationId: string): TeamsChannelAccount[];
   activities(conversationId?: string): RecordedActivity[];
   operations(): ConnectorOperation[];
+  /** Sends refused with 429 because a conversation's rate limits were exceeded (not injected faults). */
+  throttled(): { conversationId: string; at: number }[];
   /** Resolves with the first activity, already recorded or yet to come, that matches. */
   waitFor(predicate: (activity: RecordedActivity) => boolean, timeoutMs?: number): Promise<RecordedActivity>;
   clear(): void;
@@ -78,10 +93,22 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 const DEFAULT_PAGE_SIZE = 200;
 const MAX_PAGE_SIZE = 500;
 
+/** Teams' limits for one bot sending into one conversation. */
+const CONVERSATION_LIMITS = [
+  { limit: 7, windowMs: 1_000 },
+  { limit: 8, windowMs: 2_000 },
+  { limit: 60, windowMs: 30_000 },
+  { limit: 1_800, windowMs: 3_600_000 },
+];
+const LONGEST_WINDOW_MS = 3_600_000;
+
 /** The Bot Connector (`serviceUrl`) as Teams runs it: sends, replies, updates, deletes, rosters. */
 export async function startConnector(options: ConnectorOptions): Promise<ConnectorEmulator> {
   const { directory } = options;
   const faults: ConnectorFault[] = [];
+  const settings: ConnectorSettings = { rateLimits: true };
+  const sendTimes = new Map<string, number[]>(); // conversation id -> times of accepted sends
+  const throttled: { conversationId: string; at: number }[] = [];
   const rosters = new Map<string, string[]>();
   const recorded = new Map<string, RecordedActivity>(); // by activity id, in send order
   const log: ConnectorOperation[] = [];
@@ -145,6 +172,29 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
     return activity;
   };
 
+  /** Counts a send into the conversation, or answers 429 with how long until the first window lets one through. */
+  const admitSend = (conversationId: string): void => {
+    if (!settings.rateLimits) return;
+    const now = Date.now();
+    const times = (sendTimes.get(conversationId) ?? []).filter((at) => at > now - LONGEST_WINDOW_MS);
+    let waitMs = 0;
+    for (const { limit, windowMs } of CONVERSATION_LIMITS) {
+      const inWindow = times.filter((at) => at > now - windowMs);
+      if (inWindow.length >= limit) waitMs = Math.max(waitMs, inWindow[inWindow.length - limit] + windowMs - now);
+    }
+    if (waitMs > 0) {
+      sendTimes.set(conversationId, times);
+      throttled.push({ conversationId, at: now });
+      throw new HttpError(
+        429,
+        errorBody('TooManyRequests', 'The bot sent too many messages to this conversation; try again later.'),
+        { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) },
+      );
+    }
+    times.push(now);
+    sendTimes.set(conversationId, times);
+  };
+
   const readActivity = async (req: http.IncomingMessage): Promise<Partial<Activity>> => {
     const body = await readJson<Partial<Activity>>(req, BODY_LIMIT_BYTES);
     if (!body || typeof body !== 'object' || Array.isArray(body) || typeof body.type !== 'string') {
@@ -191,6 +241,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
         `a:1${createHash('sha256').update(users[0].id).digest('base64url').slice(0, 40)}`;
       personalChats.set(users[0].id, conversationId);
     }
+    if (parameters.activity) admitSend(conversationId);
     rosters.set(
       conversationId,
       users.map((u) => u.id),
@@ -215,7 +266,11 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
       }
     }
     const fault = takeFault(faults, req.method ?? 'GET', url);
-    if (fault?.delayMs) await delay(fault.delayMs);
+    if (fault?.delayMs) {
+      await delay(fault.delayMs);
+      // The caller gave up while the request was held back: it never reached the service.
+      if (req.socket.destroyed) return;
+    }
     if (fault?.status) {
       throw new HttpError(
         fault.status,
@@ -237,12 +292,16 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
     }
     if (collection === 'activities' && !extra) {
       if (method === 'POST' && !itemId) {
-        const activity = record(conversationId, await readActivity(req));
+        const body = await readActivity(req);
+        admitSend(conversationId);
+        const activity = record(conversationId, body);
         log.push({ kind: 'send', conversationId, activityId: activity.id, body: activity, at: Date.now() });
         return sendJson(res, 201, { id: activity.id });
       }
       if (method === 'POST' && itemId) {
-        const activity = record(conversationId, await readActivity(req), itemId);
+        const body = await readActivity(req);
+        admitSend(conversationId);
+        const activity = record(conversationId, body, itemId);
         log.push({ kind: 'reply', conversationId, activityId: activity.id, body: activity, at: Date.now() });
         return sendJson(res, 201, { id: activity.id });
       }
@@ -302,6 +361,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
   return {
     url: base,
     faults,
+    settings,
     setMembers(conversationId, userIds) {
       rosters.set(conversationId, [...userIds]);
     },
@@ -311,6 +371,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
       return conversationId ? all.filter((a) => a.conversation.id === conversationId) : all;
     },
     operations: () => [...log],
+    throttled: () => [...throttled],
     waitFor(predicate, timeoutMs = 5000) {
       const found = [...recorded.values()].find(predicate);
       if (found) return Promise.resolve(found);
@@ -339,6 +400,8 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
       log.length = 0;
       rosters.clear();
       personalChats.clear();
+      sendTimes.clear();
+      throttled.length = 0;
       faults.length = 0;
     },
     close: running.close,

@@ -66,6 +66,8 @@ export interface AssociationRequest {
   conversationId: string;
   requestedBy: Person;
   signIn: TenantSignIn;
+  /** Made in a group chat or channel, where a Manager approves (else reviewed and confirmed in a personal chat). */
+  approval?: boolean;
   state: RequestState;
   createdAt: string;
   expiresAt: string;
@@ -93,4 +95,44 @@ export interface AuditEvent {
   tenantId?: string;
   requestId?: string;
   detail?: string;
+}
+
+/** What a notification is about: how a request ended. */
+export type NotificationKind = 'completed' | 'rejected' | 'withdrawn' | 'expired';
+
+/**
+ * An event people are told about, written in the same atomic step as the transition that caused it
+ * (an outbox), so a crash between the two loses nothing.
+ */
+export interface NotificationEvent {
+  /** Unique per event (`<requestId>:<version>`): with a recipient's conversation id, the delivery's idempotency key. */
+  id: string;
+  accountId: string;
+  kind: NotificationKind;
+  at: string;
+  requestId: string;
+  tenantId: string;
+  orgDisplayName: string;
+  defaultDomain: string;
+  requestedBy: Person;
+  decidedBy?: Person;
+  reason?: string;
+  /** Where the request was made: the card there already shows the outcome to the people in it. */
+  conversationId: string;
+}
+
+export type ConversationKind = 'personal' | 'groupChat' | 'channel';
+
+/** A conversation the bot can write to later (proactively), captured when it was installed there. */
+export interface ConversationRef {
+  conversationId: string;
+  kind: ConversationKind;
+  tenantId: string;
+  /** For a personal chat: whose chat it is. */
+  user?: Pick<Person, 'tenantId' | 'objectId'>;
+  /** For a channel or group chat: its name, for `notify status`. */
+  name?: string;
+  /** The Bot Framework conversation reference as the Teams edge stored it; opaque to the core. */
+  reference: Record<string, unknown>;
+  updatedAt: string;
 }

@@ -1,10 +1,20 @@
-import type { Association, AssociationRequest, AuditEvent, Member, Person, TenantSignIn } from './model';
+import type {
+  Association,
+  AssociationRequest,
+  AuditEvent,
+  ConversationRef,
+  Member,
+  NotificationEvent,
+  Person,
+  TenantSignIn,
+} from './model';
 
 export interface MemberStore {
   get(accountId: string, person: Pick<Person, 'tenantId' | 'objectId'>): Promise<Member | undefined>;
   put(member: Member): Promise<void>;
   /** Gives each of these people the Manager role, keeping any roles they already have. Idempotent. */
   ensureManagers(accountId: string, people: Person[]): Promise<void>;
+  listManagers(accountId: string): Promise<Member[]>;
 }
 
 export interface AssociationStore {
@@ -23,6 +33,8 @@ export interface RequestTransition {
   /** Recorded in the same atomic step, unless the tenant is already associated (then nothing is written). */
   association?: Association;
   audit: AuditEvent;
+  /** Put in the account's notification outbox in the same atomic step (nothing is written on a conflict). */
+  notify?: NotificationEvent;
 }
 
 export interface RequestStore {
@@ -67,3 +79,33 @@ export interface OnceGate {
  * cannot both win. Any other eTag must match the stored one; none (or '*') means last writer wins.
  */
 export const NEW_ITEM_ETAG = '!new';
+
+/** Where the bot can write proactively, and which conversations asked to hear about the account's events. */
+export interface ConversationStore {
+  save(accountId: string, ref: ConversationRef): Promise<void>;
+  /** Forgets the conversation (uninstalled, blocked, bot removed) and its subscription. */
+  remove(accountId: string, conversationId: string): Promise<void>;
+  get(accountId: string, conversationId: string): Promise<ConversationRef | undefined>;
+  /** The person's personal chat with the bot, if they installed it. */
+  personalOf(
+    accountId: string,
+    person: Pick<Person, 'tenantId' | 'objectId'>,
+  ): Promise<ConversationRef | undefined>;
+  subscribe(accountId: string, conversationId: string): Promise<void>;
+  unsubscribe(accountId: string, conversationId: string): Promise<void>;
+  subscriptions(accountId: string): Promise<ConversationRef[]>;
+}
+
+export type DeliveryOutcome =
+  | { kind: 'delivered' }
+  /** Try again later: throttled (429, honouring Retry-After), 412, 502, 503, 504, a timeout or the network. */
+  | { kind: 'retry'; reason: string; afterMs?: number }
+  /** The conversation is gone for good (403 ConversationBlockedByUser / BotNotInConversationRoster, 404): forget it. */
+  | { kind: 'gone'; reason: string }
+  /** Any other refusal: not retried, kept as a dead letter. */
+  | { kind: 'failed'; reason: string };
+
+/** Sends one notification into one conversation (the Teams edge implements it). */
+export interface NotificationSender {
+  send(to: ConversationRef, event: NotificationEvent): Promise<DeliveryOutcome>;
+}

@@ -11,7 +11,11 @@ export type Refusal =
   | { kind: 'requestNotFound' }
   /** A card action naming a request that belongs to another conversation. */
   | { kind: 'foreignRequest' }
-  /** Only the person who asked may confirm or cancel their own request. */
+  /** Only the person who asked may confirm, cancel or withdraw their own request. */
   | { kind: 'notRequester'; request: AssociationRequest }
+  /** Two-person approval: a Manager other than the requester must approve. */
+  | { kind: 'ownRequest'; request: AssociationRequest }
+  /** The action belongs to another kind of request (e.g. Approve on a personal review). */
+  | { kind: 'actionNotAvailable'; request: AssociationRequest }
   | { kind: 'requestExpired'; request: AssociationRequest }
   | { kind: 'requestFinished'; request: AssociationRequest };

@@ -3,13 +3,37 @@ import type { Refusal } from './refusals';
 
 export type Decision = { ok: true; next: AssociationRequest } | { ok: false; refusal: Refusal };
 
-export type RequestAction = 'confirm' | 'cancel';
+export type RequestAction = 'confirm' | 'cancel' | 'approve' | 'reject' | 'withdraw';
 
-/** Where each action takes an open request. */
-const TARGET: Record<RequestAction, RequestState> = {
-  confirm: 'completed',
-  cancel: 'cancelled',
+/** `single`: any Manager approves, the requester too. `two-person`: a Manager other than the requester. */
+export type ApprovalPolicy = 'single' | 'two-person';
+
+/** Who is acting, as the server knows them (never from card data). */
+export interface Actor {
+  person: Person;
+  isMember: boolean;
+  isManager: boolean;
+}
+
+interface Rule {
+  from: RequestState;
+  to: RequestState;
+  /** The requester acts on their own request; a Manager decides someone's request. */
+  by: 'requester' | 'manager';
+  /** R1: completing an association always takes the Manager role, whoever acts. */
+  managerOnly: boolean;
+}
+
+/** Every move a request can make: personal chats confirm, group chats approve. */
+const RULES: Record<RequestAction, Rule> = {
+  confirm: { from: 'awaitingConfirm', to: 'completed', by: 'requester', managerOnly: true },
+  cancel: { from: 'awaitingConfirm', to: 'cancelled', by: 'requester', managerOnly: false },
+  approve: { from: 'awaitingApproval', to: 'completed', by: 'manager', managerOnly: true },
+  reject: { from: 'awaitingApproval', to: 'rejected', by: 'manager', managerOnly: true },
+  withdraw: { from: 'awaitingApproval', to: 'cancelled', by: 'requester', managerOnly: false },
 };
+
+export const ACTIONS = Object.keys(RULES) as RequestAction[];
 
 export function isOpen(request: AssociationRequest): boolean {
   return OPEN_STATES.includes(request.state);
@@ -19,6 +43,13 @@ export function isDue(request: AssociationRequest, now: Date): boolean {
   return isOpen(request) && now.getTime() >= Date.parse(request.expiresAt);
 }
 
+export interface Context {
+  conversationId: string;
+  now: Date;
+  policy: ApprovalPolicy;
+  reason?: string;
+}
+
 /**
  * Decides one action on a request. Pure: the caller persists `next` with a compare-and-set on
  * `request.version`, so of two concurrent decisions from the same version only one lands.
@@ -26,15 +57,32 @@ export function isDue(request: AssociationRequest, now: Date): boolean {
 export function decide(
   request: AssociationRequest,
   action: RequestAction,
-  actor: Person,
-  conversationId: string,
-  now: Date,
+  actor: Actor,
+  context: Context,
 ): Decision {
-  if (request.conversationId !== conversationId) return refuse({ kind: 'foreignRequest' });
+  const rule = RULES[action];
+  const isRequester = samePerson(request.requestedBy, actor.person);
+  if (request.conversationId !== context.conversationId) return refuse({ kind: 'foreignRequest' });
   if (!isOpen(request)) return refuse({ kind: 'requestFinished', request });
-  if (isDue(request, now)) return refuse({ kind: 'requestExpired', request });
-  if (!samePerson(request.requestedBy, actor)) return refuse({ kind: 'notRequester', request });
-  return { ok: true, next: advance(request, TARGET[action], actor, now) };
+  if (isDue(request, context.now)) return refuse({ kind: 'requestExpired', request });
+  if (request.state !== rule.from) return refuse({ kind: 'actionNotAvailable', request });
+  if (rule.by === 'requester' && !isRequester) return refuse({ kind: 'notRequester', request });
+  if (rule.managerOnly && !actor.isManager) {
+    return refuse({ kind: 'roleRequired', role: 'Manager', isMember: actor.isMember });
+  }
+  if (rule.by === 'manager' && isRequester && context.policy === 'two-person') {
+    return refuse({ kind: 'ownRequest', request });
+  }
+  return { ok: true, next: advance(request, rule.to, actor.person, context.now, context.reason) };
+}
+
+/** What this person may do with the request now: the buttons their view of the card shows. */
+export function availableActions(
+  request: AssociationRequest,
+  actor: Actor,
+  context: Context,
+): RequestAction[] {
+  return ACTIONS.filter((action) => decide(request, action, actor, context).ok);
 }
 
 /** An open request whose lifetime has passed, moved to `expired`; undefined when it is not due. */

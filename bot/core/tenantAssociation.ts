@@ -1,4 +1,13 @@
-import type { Account, Association, AssociationRequest, AuditEvent, Member, Person } from './model';
+import type {
+  Account,
+  Association,
+  AssociationRequest,
+  AuditEvent,
+  Member,
+  NotificationEvent,
+  NotificationKind,
+  Person,
+} from './model';
 import type {
   AssociationStore,
   AuditLog,
@@ -9,7 +18,16 @@ import type {
   TenantLookup,
 } from './ports';
 import type { Refusal } from './refusals';
-import { advance, decide, expire, type RequestAction } from './requestMachine';
+import {
+  advance,
+  availableActions,
+  decide,
+  expire,
+  type Actor,
+  type ApprovalPolicy,
+  type Context,
+  type RequestAction,
+} from './requestMachine';
 import { canAssociateTenants, defaultDomainOf, isPersonalAccountTenant, orderedDomains } from './rules';
 
 export interface TenantAssociationDeps {
@@ -20,20 +38,45 @@ export interface TenantAssociationDeps {
   audit: AuditLog;
   clock: Clock;
   ids: IdGenerator;
-  /** How long a request waits for Confirm before it expires. */
+  /** How long a review in a personal chat waits for Confirm. */
   requestLifetimeMs: number;
+  /** How long a request in a group chat or channel waits for a Manager. */
+  groupRequestLifetimeMs: number;
+  policy: ApprovalPolicy;
   /** How long a finished request is remembered, so a late click gets a clear answer instead of "not found". */
   retentionMs: number;
 }
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
 
-export interface Completed {
-  request: AssociationRequest;
-  association: Association;
+/** Where a request is made: a personal chat is reviewed and confirmed; elsewhere a Manager approves. */
+export interface Where {
+  conversationId: string;
+  isGroup: boolean;
 }
 
-/** The use cases of associating a tenant with the account (R1–R5, R7–R9). */
+export interface RequestView {
+  request: AssociationRequest;
+  actions: RequestAction[];
+}
+
+const AUDIT_OF: Record<RequestAction, AuditEvent['action']> = {
+  confirm: 'association.completed',
+  approve: 'association.completed',
+  cancel: 'request.cancelled',
+  withdraw: 'request.cancelled',
+  reject: 'request.rejected',
+};
+
+/** Who hears about each outcome. A personal review that is cancelled or left to expire concerns nobody else. */
+const NOTIFY_OF: Partial<Record<RequestAction, NotificationKind>> = {
+  confirm: 'completed',
+  approve: 'completed',
+  reject: 'rejected',
+  withdraw: 'withdrawn',
+};
+
+/** The use cases of associating a tenant with the account (R1–R5, R7–R9), in personal and group chats. */
 export class TenantAssociation {
   constructor(private readonly deps: TenantAssociationDeps) {}
 
@@ -41,13 +84,15 @@ export class TenantAssociation {
     return this.deps.account;
   }
 
-  /** R1: may this person start an association? Checked before sign-in and again at every step. */
+  get policy(): ApprovalPolicy {
+    return this.deps.policy;
+  }
+
+  /** R1: may this person associate a tenant themselves? Checked before sign-in and again at every step. */
   async authorize(person: Person): Promise<Outcome<Member>> {
-    const member = await this.deps.members.get(this.deps.account.id, person);
-    if (!canAssociateTenants(member)) {
-      return refuse({ kind: 'roleRequired', role: 'Manager', isMember: member !== undefined });
-    }
-    return { ok: true, value: member as Member };
+    const actor = await this.actorOf(person);
+    if (!actor.isManager) return refuse({ kind: 'roleRequired', role: 'Manager', isMember: actor.isMember });
+    return { ok: true, value: actor.member as Member };
   }
 
   /** Any user of the account may see which tenants are associated with it. */
@@ -57,17 +102,23 @@ export class TenantAssociation {
     return { ok: true, value: await this.deps.associations.list(this.deps.account.id) };
   }
 
+  async managers(): Promise<Member[]> {
+    return this.deps.members.listManagers(this.deps.account.id);
+  }
+
   /**
-   * After sign-in: opens a request for the tenant the person signed in to, awaiting their review (R3).
-   * The tenant comes from the sign-in (R2), never from anything typed.
+   * After sign-in: opens a request for the tenant the person signed in to (R2). In a personal chat only a
+   * Manager may, and reviews it themselves (R3); in a group chat anyone may ask, and a Manager approves (R1).
    */
   async openRequest(
     person: Person,
-    conversationId: string,
+    where: Where,
     lookup: TenantLookup,
   ): Promise<Outcome<AssociationRequest>> {
-    const authorized = await this.authorize(person);
-    if (!authorized.ok) return authorized;
+    if (!where.isGroup) {
+      const authorized = await this.authorize(person);
+      if (!authorized.ok) return authorized;
+    }
     if (lookup.kind === 'personalAccount' || isPersonalAccountTenant(lookup.signIn.tenantId)) {
       const upn =
         lookup.kind === 'personalAccount' ? lookup.userPrincipalName : lookup.signIn.user.userPrincipalName;
@@ -78,47 +129,60 @@ export class TenantAssociation {
     if (existing) return refuse({ kind: 'alreadyAssociated', association: existing });
 
     const now = this.deps.clock.now();
+    const lifetime = where.isGroup ? this.deps.groupRequestLifetimeMs : this.deps.requestLifetimeMs;
     const request: AssociationRequest = {
       id: this.deps.ids.next(),
       accountId: this.deps.account.id,
-      conversationId,
+      conversationId: where.conversationId,
       requestedBy: person,
       signIn,
-      state: 'awaitingConfirm',
+      ...(where.isGroup ? { approval: true } : {}),
+      state: where.isGroup ? 'awaitingApproval' : 'awaitingConfirm',
       createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + this.deps.requestLifetimeMs).toISOString(),
+      expiresAt: new Date(now.getTime() + lifetime).toISOString(),
       version: 1,
     };
     await this.deps.requests.create(
       request,
       this.retainUntil(request),
-      this.auditOf(request, 'request.created', person, now),
+      this.auditOf(request, 'request.created', person),
     );
     return { ok: true, value: request };
   }
 
-  /** R3: the association is made only here, on Confirm, and at most once (compare-and-set). */
-  async confirm(person: Person, conversationId: string, requestId: string): Promise<Outcome<Completed>> {
+  /**
+   * Confirm, Cancel, Approve, Reject or Withdraw. Completing associates the tenant at most once (one
+   * compare-and-set with the association, its audit entry and its notification); a second click is told
+   * who acted first.
+   */
+  async act(
+    action: RequestAction,
+    person: Person,
+    conversationId: string,
+    requestId: string,
+    reason?: string,
+  ): Promise<Outcome<AssociationRequest>> {
     const loaded = await this.load(requestId);
     if (!loaded.ok) return loaded;
     const request = loaded.value;
-    const decision = decide(request, 'confirm', person, conversationId, this.deps.clock.now());
+    const actor = await this.actorOf(person);
+    const decision = decide(request, action, actor, this.context(conversationId, clip(reason)));
     if (!decision.ok) return this.settle(request, decision.refusal);
-    // R1 again: the role may have been taken away since the request was opened.
-    const authorized = await this.authorize(person);
-    if (!authorized.ok) return authorized;
 
-    const association = this.associationFrom(decision.next, person);
+    const { next } = decision;
+    const association = next.state === 'completed' ? this.associationFrom(next, person) : undefined;
+    const kind = NOTIFY_OF[action];
     const result = await this.deps.requests.transition(
       {
-        next: decision.next,
+        next,
         expectedVersion: request.version,
-        association,
-        audit: this.auditOf(decision.next, 'association.completed', person, this.deps.clock.now()),
+        ...(association ? { association } : {}),
+        audit: this.auditOf(next, AUDIT_OF[action], person),
+        ...(kind ? { notify: this.notificationOf(next, kind) } : {}),
       },
-      this.retainUntil(decision.next),
+      this.retainUntil(next),
     );
-    if (result.ok) return { ok: true, value: { request: decision.next, association } };
+    if (result.ok) return { ok: true, value: next };
     if (result.reason === 'alreadyAssociated') {
       // R8: associated meanwhile (another request, another Manager): close this one, write nothing new.
       const closed = advance(request, 'cancelled', person, this.deps.clock.now(), 'alreadyAssociated');
@@ -126,7 +190,7 @@ export class TenantAssociation {
         {
           next: closed,
           expectedVersion: request.version,
-          audit: this.auditOf(closed, 'request.cancelled', person, this.deps.clock.now()),
+          audit: this.auditOf(closed, 'request.cancelled', person),
         },
         this.retainUntil(closed),
       );
@@ -135,39 +199,40 @@ export class TenantAssociation {
     return this.afterConflict(requestId);
   }
 
-  async cancel(
-    person: Person,
-    conversationId: string,
-    requestId: string,
-  ): Promise<Outcome<AssociationRequest>> {
-    return this.act('cancel', 'request.cancelled', person, conversationId, requestId);
+  /** The request as this person sees it now, with what they may do; an overdue request is expired first. */
+  async view(person: Person, conversationId: string, requestId: string): Promise<Outcome<RequestView>> {
+    const loaded = await this.load(requestId);
+    if (!loaded.ok) return loaded;
+    if (loaded.value.conversationId !== conversationId) return refuse({ kind: 'foreignRequest' });
+    const request = (await this.expireIfDue(loaded.value)) ?? loaded.value;
+    const actor = await this.actorOf(person);
+    return {
+      ok: true,
+      value: { request, actions: availableActions(request, actor, this.context(conversationId)) },
+    };
   }
 
   async find(requestId: string): Promise<AssociationRequest | undefined> {
     return this.deps.requests.get(this.deps.account.id, requestId);
   }
 
-  private async act(
-    action: RequestAction,
-    auditAction: AuditEvent['action'],
-    person: Person,
-    conversationId: string,
-    requestId: string,
-  ): Promise<Outcome<AssociationRequest>> {
-    const loaded = await this.load(requestId);
-    if (!loaded.ok) return loaded;
-    const request = loaded.value;
-    const decision = decide(request, action, person, conversationId, this.deps.clock.now());
-    if (!decision.ok) return this.settle(request, decision.refusal);
-    const result = await this.deps.requests.transition(
-      {
-        next: decision.next,
-        expectedVersion: request.version,
-        audit: this.auditOf(decision.next, auditAction, person, this.deps.clock.now()),
-      },
-      this.retainUntil(decision.next),
-    );
-    return result.ok ? { ok: true, value: decision.next } : this.afterConflict(requestId);
+  private async actorOf(person: Person): Promise<Actor & { member?: Member }> {
+    const member = await this.deps.members.get(this.deps.account.id, person);
+    return {
+      person,
+      isMember: member !== undefined,
+      isManager: canAssociateTenants(member),
+      ...(member ? { member } : {}),
+    };
+  }
+
+  private context(conversationId: string, reason?: string): Context {
+    return {
+      conversationId,
+      now: this.deps.clock.now(),
+      policy: this.deps.policy,
+      ...(reason ? { reason } : {}),
+    };
   }
 
   private async load(requestId: string): Promise<Outcome<AssociationRequest>> {
@@ -178,28 +243,36 @@ export class TenantAssociation {
   /** A refused action on an overdue request records its expiry, so every later view agrees. */
   private async settle(request: AssociationRequest, refusal: Refusal): Promise<Outcome<never>> {
     if (refusal.kind !== 'requestExpired') return refuse(refusal);
+    return refuse({ kind: 'requestExpired', request: (await this.expireIfDue(request)) ?? request });
+  }
+
+  private async expireIfDue(request: AssociationRequest): Promise<AssociationRequest | undefined> {
     const expired = expire(request, this.deps.clock.now());
-    if (!expired) return refuse(refusal);
+    if (!expired) return undefined;
+    // Only a request others were waiting on (a Manager's approval) is worth telling people about.
+    const notify =
+      request.state === 'awaitingApproval' ? { notify: this.notificationOf(expired, 'expired') } : {};
     const result = await this.deps.requests.transition(
       {
         next: expired,
         expectedVersion: request.version,
-        audit: this.auditOf(expired, 'request.expired', request.requestedBy, this.deps.clock.now()),
+        audit: this.auditOf(expired, 'request.expired', request.requestedBy),
+        ...notify,
       },
       this.retainUntil(expired),
     );
-    return refuse({ kind: 'requestExpired', request: result.ok ? expired : request });
+    return result.ok ? expired : await this.find(request.id);
   }
 
   /** Someone else moved the request first: tell this person what it became. */
   private async afterConflict(requestId: string): Promise<Outcome<never>> {
-    const current = await this.deps.requests.get(this.deps.account.id, requestId);
+    const current = await this.find(requestId);
     return current
       ? refuse({ kind: 'requestFinished', request: current })
       : refuse({ kind: 'requestNotFound' });
   }
 
-  private associationFrom(request: AssociationRequest, confirmedBy: Person): Association {
+  private associationFrom(request: AssociationRequest, decidedBy: Person): Association {
     const { signIn } = request;
     return {
       accountId: request.accountId,
@@ -208,9 +281,26 @@ export class TenantAssociation {
       defaultDomain: defaultDomainOf(signIn.verifiedDomains),
       verifiedDomains: orderedDomains(signIn.verifiedDomains),
       associatedBy: request.requestedBy,
-      ...(confirmedBy.objectId !== request.requestedBy.objectId ? { approvedBy: confirmedBy } : {}),
+      ...(decidedBy.objectId !== request.requestedBy.objectId ? { approvedBy: decidedBy } : {}),
       associatedAt: request.decidedAt ?? this.deps.clock.now().toISOString(),
       requestId: request.id,
+    };
+  }
+
+  private notificationOf(request: AssociationRequest, kind: NotificationKind): NotificationEvent {
+    return {
+      id: `${request.id}:${request.version}`,
+      accountId: request.accountId,
+      kind,
+      at: request.decidedAt ?? this.deps.clock.now().toISOString(),
+      requestId: request.id,
+      tenantId: request.signIn.tenantId,
+      orgDisplayName: request.signIn.orgDisplayName,
+      defaultDomain: defaultDomainOf(request.signIn.verifiedDomains),
+      requestedBy: request.requestedBy,
+      ...(request.decidedBy ? { decidedBy: request.decidedBy } : {}),
+      ...(request.reason ? { reason: request.reason } : {}),
+      conversationId: request.conversationId,
     };
   }
 
@@ -218,14 +308,9 @@ export class TenantAssociation {
     return new Date(Date.parse(request.expiresAt) + this.deps.retentionMs);
   }
 
-  private auditOf(
-    request: AssociationRequest,
-    action: AuditEvent['action'],
-    actor: Person,
-    at: Date,
-  ): AuditEvent {
+  private auditOf(request: AssociationRequest, action: AuditEvent['action'], actor: Person): AuditEvent {
     return {
-      at: at.toISOString(),
+      at: this.deps.clock.now().toISOString(),
       accountId: request.accountId,
       action,
       actor,
@@ -233,6 +318,12 @@ export class TenantAssociation {
       requestId: request.id,
     };
   }
+}
+
+/** A rejection reason is shown on a card: keep it to a sentence or two. */
+function clip(reason: string | undefined): string | undefined {
+  const trimmed = reason?.trim();
+  return trimmed ? trimmed.slice(0, 500) : undefined;
 }
 
 function refuse(refusal: Refusal): { ok: false; refusal: Refusal } {

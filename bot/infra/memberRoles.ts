@@ -13,3 +13,15 @@ export function withManagerRole(
   if (existing.roles.includes(MANAGER)) return undefined;
   return { ...existing, roles: [...existing.roles, MANAGER] };
 }
+
+/** The Managers among these members, in a stable order (by name, then identity). */
+export function managersIn(members: Member[]): Member[] {
+  return members
+    .filter((m) => m.roles.includes(MANAGER))
+    .sort(
+      (a, b) =>
+        a.displayName.localeCompare(b.displayName) ||
+        a.tenantId.localeCompare(b.tenantId) ||
+        a.objectId.localeCompare(b.objectId),
+    );
+}

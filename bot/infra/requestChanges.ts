@@ -11,11 +11,15 @@ export function checkCreate(request: AssociationRequest, retainUntil: Date, audi
 }
 
 export function checkTransition(change: RequestTransition, retainUntil: Date): number {
-  const { next, association, audit } = change;
+  const { next, association, audit, notify } = change;
   if (!Number.isSafeInteger(change.expectedVersion)) {
     throw new RangeError(`expectedVersion must be an integer, got ${change.expectedVersion}`);
   }
   sameAccount(next.accountId, audit.accountId, 'audit event');
+  if (notify) {
+    sameAccount(next.accountId, notify.accountId, 'notification');
+    if (notify.requestId !== next.id) throw new Error(`notification ${notify.id} does not belong to request ${next.id}`);
+  }
   if (association) {
     sameAccount(next.accountId, association.accountId, 'association');
     if (association.tenantId !== next.signIn.tenantId || association.requestId !== next.id) {

@@ -2,10 +2,14 @@ import { INVOKE_RESPONSE_KEY, TurnContext } from 'botbuilder';
 import { requestCard, tenantListCard } from '../../cards';
 import { DependencyUnavailableError } from '../core/errors';
 import type { Person } from '../core/model';
+import type { Clock, ConversationStore } from '../core/ports';
 import type { TenantAssociation } from '../core/tenantAssociation';
 import type { CardActions } from './cardActions';
 import type { ChatMemoryStore } from './chatMemory';
 import { parseCommand, type Command } from './commands';
+import { isGroup } from './conversationKind';
+import { botMembershipChange, channelRoot, conversationRefOf } from './conversationRefs';
+import type { Subscriptions } from './subscriptions';
 import { personFrom } from './identity';
 import { replies } from './replies';
 import type { TenantSignIn } from './tenantSignIn';
@@ -13,6 +17,9 @@ import { messageResponse, replaceCard, sendCard, sendInvokeResponse } from './tu
 
 export interface BotDeps {
   service: TenantAssociation;
+  conversations: ConversationStore;
+  subscriptions: Subscriptions;
+  clock: Clock;
   signIn: TenantSignIn;
   cardActions: CardActions;
   memory: ChatMemoryStore;
@@ -58,6 +65,8 @@ export class TenantAssociationBot {
         await context.sendActivity(replies.signedOut);
       },
       help: async (context) => void (await context.sendActivity(replies.help(deps.service.account))),
+      notify: (context, person, cmd) =>
+        deps.subscriptions.handle(context, person, cmd.name === 'notify' ? cmd.setting : 'status'),
       unknown: async (context, _person, cmd) =>
         void (await context.sendActivity(
           replies.unknown(cmd.name === 'unknown' ? cmd.text : '', deps.service.account),
@@ -82,10 +91,26 @@ export class TenantAssociationBot {
       case 'invoke':
         return this.onInvoke(context);
       case 'installationUpdate':
-        if (activity.action === 'add') await context.sendActivity(replies.welcome(this.deps.service.account));
-        return;
+      case 'conversationUpdate':
+        return this.onMembership(context);
       default:
         return;
+    }
+  }
+
+  /**
+   * Installed or added: remember where proactive messages can go (the welcome only once, on install).
+   * Uninstalled or removed: forget the conversation, and its subscription.
+   */
+  private async onMembership(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    const change = botMembershipChange(activity);
+    const accountId = this.account.id;
+    if (change === 'added') {
+      await this.deps.conversations.save(accountId, conversationRefOf(activity, this.deps.clock.now()));
+      if (activity.type === 'installationUpdate') await context.sendActivity(replies.welcome(this.account));
+    } else if (change === 'removed') {
+      await this.deps.conversations.remove(accountId, channelRoot(activity.conversation.id));
     }
   }
 
@@ -110,12 +135,15 @@ export class TenantAssociationBot {
     await handler(context, person);
   }
 
+  /** R1: in a personal chat only a Manager may start; in a group chat anyone may ask, and a Manager approves. */
   private async associate(context: TurnContext): Promise<void> {
     const person = personFrom(context.activity) as Person;
-    const authorized = await this.deps.service.authorize(person);
-    if (!authorized.ok) {
-      await context.sendActivity(replies.refusal(authorized.refusal, this.account));
-      return;
+    if (!isGroup(context.activity)) {
+      const authorized = await this.deps.service.authorize(person);
+      if (!authorized.ok) {
+        await context.sendActivity(replies.refusal(authorized.refusal, this.account));
+        return;
+      }
     }
     await this.deps.signIn.start(context);
   }
@@ -136,7 +164,8 @@ export class TenantAssociationBot {
     const open = memory.openRequest;
     if (open) {
       await this.deps.memory.update(context, (m) => delete m.openRequest);
-      const outcome = await this.deps.service.cancel(person, context.activity.conversation.id, open.id);
+      const action = isGroup(context.activity) ? 'withdraw' : 'cancel';
+      const outcome = await this.deps.service.act(action, person, context.activity.conversation.id, open.id);
       if (outcome.ok) {
         if (open.cardActivityId)
           await replaceCard(context, open.cardActivityId, requestCard(outcome.value, this.account));

@@ -4,6 +4,7 @@ export type Command =
   | { name: 'cancel' }
   | { name: 'signOut' }
   | { name: 'help' }
+  | { name: 'notify'; setting: 'here' | 'off' | 'status' }
   | { name: 'magicCode'; code: string }
   | { name: 'unknown'; text: string };
 
@@ -20,6 +21,9 @@ const PHRASES: [RegExp, Command][] = [
   [/^(cancel|stop)$/, { name: 'cancel' }],
   [/^(sign ?out|log ?out)$/, { name: 'signOut' }],
   [/^(help|\?|hi|hello)$/, { name: 'help' }],
+  [/^(notify here|notify on|subscribe)$/, { name: 'notify', setting: 'here' }],
+  [/^(notify off|unsubscribe)$/, { name: 'notify', setting: 'off' }],
+  [/^notify( status)?$/, { name: 'notify', setting: 'status' }],
 ];
 
 /** Reads what a person typed, forgiving case, spacing and trailing punctuation. */

@@ -1,4 +1,4 @@
-import type { Account, AssociationRequest } from '../core/model';
+import type { Account, AssociationRequest, ConversationRef } from '../core/model';
 import type { Refusal } from '../core/refusals';
 
 const CREATE_TENANT_URL =
@@ -15,6 +15,7 @@ export const replies = {
       '- **tenants**: list the associated tenants',
       '- **cancel**: stop the association in progress',
       '- **sign out**: forget the tenant sign-in',
+      '- **notify here** / **notify off** / **notify status**: have a channel or group chat hear about new tenants',
       '',
       'Only users with the **Manager** role in the account can associate tenants.',
     ].join('\n'),
@@ -22,9 +23,11 @@ export const replies = {
   unknown: (text: string, account: Account) =>
     `I didn't understand "${clip(text)}".\n\n${replies.help(account)}`,
 
-  signInPrompt: (account: Account) =>
+  signInPrompt: (account: Account, requester?: string) =>
+    (requester ? `${requester}, this sign-in is for you only. ` : '') +
     `Sign in with an account of the Microsoft Entra ID tenant you want to associate with **${account.displayName}**. ` +
-    `It can be another organization than the one you use Teams with. If you're shown a 6-digit code, type it here.`,
+    `It can be another organization than the one you use Teams with. If you're shown a 6-digit code, type it here` +
+    (requester ? ', mentioning me. Then a Manager of the account approves the request here.' : '.'),
 
   signInTitle: 'Sign in to the tenant',
 
@@ -59,6 +62,32 @@ export const replies = {
 
   signedOut: "You're signed out of the tenant sign-in. Type **associate tenant** to sign in again.",
 
+  notifyOn: (account: Account) =>
+    `Done: this conversation will hear whenever a tenant is associated with **${account.displayName}**, and when a request is rejected, withdrawn or expires. Type **notify off** to stop.`,
+
+  notifyOff: (account: Account) =>
+    `Done: this conversation won't hear about **${account.displayName}**'s tenants any more. Type **notify here** to start again.`,
+
+  notifyPersonal: (account: Account) =>
+    `Managers of **${account.displayName}** already hear about its tenants here, in their personal chat with me. ` +
+    'To have a channel or group chat hear about them too, type **notify here** there, mentioning me.',
+
+  notifyStatus: (here: boolean, subscribed: ConversationRef[] | undefined, account: Account) => {
+    const lines = [
+      here
+        ? `This conversation hears about **${account.displayName}**'s tenants.`
+        : `This conversation doesn't hear about **${account.displayName}**'s tenants. A Manager can type **notify here** to change that.`,
+    ];
+    if (subscribed) {
+      lines.push(
+        subscribed.length === 0
+          ? 'No channel or group chat is subscribed.'
+          : `Subscribed: ${subscribed.map((s) => s.name ?? (s.kind === 'channel' ? 'a channel' : 'a group chat')).join(', ')}.`,
+      );
+    }
+    return lines.join('\n\n');
+  },
+
   welcome: (account: Account) =>
     `Hi! I help the Managers of **${account.displayName}** associate their Microsoft Entra ID tenants with it. ` +
     'Type **associate tenant** to begin, or **help** to see everything I can do.',
@@ -67,9 +96,9 @@ export const replies = {
     switch (refusal.kind) {
       case 'roleRequired':
         return refusal.isMember
-          ? `Only users with the **${refusal.role}** role in the Partner Center account ${account.displayName} can associate a tenant. ` +
+          ? `Only users with the **${refusal.role}** role in the Partner Center account ${account.displayName} can associate or approve a tenant. ` +
               `Ask one of its Managers to give you the ${refusal.role} role, or to associate the tenant for you.`
-          : `Only users with the **${refusal.role}** role in the Partner Center account ${account.displayName} can associate a tenant, ` +
+          : `Only users with the **${refusal.role}** role in the Partner Center account ${account.displayName} can associate or approve a tenant, ` +
               `and you aren't a user of that account. Ask one of its Managers to add you with the ${refusal.role} role.`;
       case 'personalAccount':
         return (
@@ -90,7 +119,11 @@ export const replies = {
       case 'foreignRequest':
         return 'That request belongs to another conversation, so it can only be acted on there.';
       case 'notRequester':
-        return `Only ${refusal.request.requestedBy.displayName}, who started this request, can confirm or cancel it.`;
+        return `Only ${refusal.request.requestedBy.displayName}, who started this request, can do that.`;
+      case 'ownRequest':
+        return 'This account needs a second Manager to approve: a Manager other than the one who asked must approve this request.';
+      case 'actionNotAvailable':
+        return "That isn't something this request offers any more. Here is where it stands.";
       case 'requestExpired':
         return 'This request expired before it was confirmed, so nothing was associated. Type **associate tenant** to start again.';
       case 'requestFinished':
@@ -103,13 +136,15 @@ function finished(request: AssociationRequest): string {
   const by = request.decidedBy?.displayName ?? 'someone';
   switch (request.state) {
     case 'completed':
-      return `This request was already completed by ${by}.`;
+      return request.approval
+        ? `This request was already approved by ${by}.`
+        : `This request was already completed by ${by}.`;
     case 'cancelled':
       return request.reason === 'alreadyAssociated'
         ? 'This tenant was already associated, so this request was closed.'
-        : `This request was cancelled by ${by}, so nothing was associated.`;
+        : `This request was ${request.approval ? 'withdrawn' : 'cancelled'} by ${by}, so nothing was associated.`;
     case 'rejected':
-      return `This request was rejected by ${by}.`;
+      return `This request was already rejected by ${by}.`;
     case 'expired':
       return 'This request expired before it was confirmed.';
     default:

@@ -5,6 +5,8 @@ import type { Person } from '../core/model';
 import type { Clock, OnceGate, TenantDirectory } from '../core/ports';
 import type { TenantAssociation } from '../core/tenantAssociation';
 import type { ChatMemoryStore } from './chatMemory';
+import { isGroup } from './conversationKind';
+import { refreshAudience } from './refreshAudience';
 import { replies } from './replies';
 import { sendCard, userTokenClientOf } from './turn';
 
@@ -44,7 +46,12 @@ export class TenantSignIn {
     const account = this.deps.service.account;
     await context.sendActivity({
       attachments: [
-        CardFactory.oauthCard(connectionName, replies.signInTitle, replies.signInPrompt(account), signInLink),
+        CardFactory.oauthCard(
+          connectionName,
+          replies.signInTitle,
+          replies.signInPrompt(account, isGroup(activity) ? activity.from.name : undefined),
+          signInLink,
+        ),
       ],
     });
   }
@@ -76,14 +83,27 @@ export class TenantSignIn {
     }
     await this.deps.memory.update(context, (m) => delete m.signIn);
     const lookup = await this.deps.directory.describe(token);
-    const opened = await this.deps.service.openRequest(person, activity.conversation.id, lookup);
+    const { service } = this.deps;
+    const group = isGroup(activity);
+    const opened = await service.openRequest(
+      person,
+      { conversationId: activity.conversation.id, isGroup: group },
+      lookup,
+    );
     if (!opened.ok) {
-      await context.sendActivity(replies.refusal(opened.refusal, this.deps.service.account));
+      await context.sendActivity(replies.refusal(opened.refusal, service.account));
       return;
     }
-    const cardActivityId = await sendCard(context, requestCard(opened.value, this.deps.service.account));
+    const request = opened.value;
+    const card = group
+      ? requestCard(request, service.account, {
+          policy: service.policy,
+          refreshUserIds: await refreshAudience(context, person, await service.managers()),
+        })
+      : requestCard(request, service.account, { actions: ['confirm', 'cancel'] });
+    const cardActivityId = await sendCard(context, card);
     await this.deps.memory.update(context, (m) => {
-      m.openRequest = { id: opened.value.id, ...(cardActivityId ? { cardActivityId } : {}) };
+      m.openRequest = { id: request.id, ...(cardActivityId ? { cardActivityId } : {}) };
     });
   }
 

@@ -11,7 +11,7 @@ function signInLink(message: PlaygroundMessage): string {
   return link;
 }
 
-describe('in the M365 Agents Playground, with the bot started as `npm start` starts it', () => {
+describe('in the M365 Agents Playground, with the bot started as `npm start` starts it (personal and group chat)', () => {
   let bot: LocalBot;
   beforeAll(async () => {
     bot = await startLocalBot();
@@ -73,4 +73,42 @@ describe('in the M365 Agents Playground, with the bot started as `npm start` sta
       await playground.stop();
     }
   }, 60_000);
+  it("a request goes from one person to a Manager's approval, and the card is updated for the chat", async () => {
+    const playground = await Playground.start({ botEndpoint: bot.endpoint });
+    try {
+      const group = playground.conversations().group;
+      const prompt = await playground.waitForReply(await playground.send(group, 'associate tenant'));
+      const code = await signInInBrowser(signInLink(prompt), 'adele@fabrikam.com');
+      const card = await playground.waitForReply(await playground.send(group, code));
+      expect(textOf(card)).toContain('Waiting for a Manager to approve');
+      expect(textOf(card)).toContain('Fabrikam, Inc.');
+
+      // Lidia Holloway, a Manager in the chat, approves from the card.
+      const approved = await playground.execute(card, 'refresh', { as: 'Lidia Holloway' });
+      expect(JSON.stringify(approved.value)).toContain('Approve');
+      const response = await playground.invoke(
+        card.conversationId,
+        card.messageId,
+        {
+          action: { type: 'Action.Execute', verb: 'approve', data: { requestId: requestIdOf(card) } },
+        },
+        { as: 'Lidia Holloway' },
+      );
+      expect(JSON.stringify(response.value)).toContain('Approved by Lidia Holloway');
+      const updated = await playground.waitForUpdate(card, {
+        where: (m) => textOf(m).includes('Approved by Lidia Holloway'),
+      });
+      expect(cardActions(updated)).toEqual([]);
+    } finally {
+      await playground.stop();
+    }
+  }, 60_000);
 });
+
+function requestIdOf(message: PlaygroundMessage): string {
+  const card = message.attachments[0]?.content as
+    { refresh?: { action?: { data?: { requestId?: string } } } } | undefined;
+  const id = card?.refresh?.action?.data?.requestId;
+  if (!id) throw new Error(`No request id on ${JSON.stringify(message)}`);
+  return id;
+}

@@ -36,7 +36,7 @@ describe('associating a tenant from a personal chat (real server, inbound auth, 
       expect(text).toContain(fact);
     }
     expect(text).toContain('"title":"Global administrator","value":"No"');
-    expect(text).toContain("You don't need to be one to associate it");
+    expect(text).toContain("That isn't needed to associate it");
     expect(cardActions(review).map((a) => a.title)).toEqual(['Confirm', 'Cancel']);
     // R3: nothing is associated before Confirm.
     expect((await world.teams.say(nestor(), chat, 'tenants')).map(visibleText).join()).toContain(
@@ -62,7 +62,7 @@ describe('associating a tenant from a personal chat (real server, inbound auth, 
     const chat = world.teams.personalChat(nestor());
     const review = await reviewCardFor(world, nestor(), chat, 'megan@contoso.com');
     expect(visibleText(review)).toContain('"title":"Global administrator","value":"Yes"');
-    expect(visibleText(review)).toContain('create new users or make other changes to its directory');
+    expect(visibleText(review)).toContain('create new users and make other changes to its directory');
   });
 
   it('R5: with User.Read only, Graph withholds role details and the role templates in the token decide', async () => {

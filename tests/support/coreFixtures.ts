@@ -6,6 +6,7 @@ import {
   type TenantSignIn,
 } from '../../bot/core/model';
 import type { Clock, TenantLookup } from '../../bot/core/ports';
+import type { ApprovalPolicy } from '../../bot/core/requestMachine';
 import { TenantAssociation } from '../../bot/core/tenantAssociation';
 import { createMemoryStores } from '../../bot/infra/memory/memoryStores';
 import type { Stores } from '../../bot/infra/stores';
@@ -70,6 +71,9 @@ export class ManualClock implements Clock {
 }
 
 export const LIFETIME_MS = 60 * 60 * 1000;
+export const GROUP_LIFETIME_MS = 24 * 60 * 60 * 1000;
+export const PERSONAL = { conversationId: 'conv', isGroup: false };
+export const GROUP = { conversationId: 'group-conv', isGroup: true };
 
 export interface CoreWorld {
   service: TenantAssociation;
@@ -78,7 +82,11 @@ export interface CoreWorld {
 }
 
 /** The core over the in-memory stores, with Nestor and Lidia as Managers and Diego as a Developer. */
-export async function coreWorld(stores?: Stores, clock = new ManualClock()): Promise<CoreWorld> {
+export async function coreWorld(
+  stores?: Stores,
+  clock = new ManualClock(),
+  policy: ApprovalPolicy = 'single',
+): Promise<CoreWorld> {
   const s = stores ?? createMemoryStores({ clock });
   await s.members.put(member(manager, ['Manager']));
   await s.members.put(member(secondManager, ['Manager', 'Developer']));
@@ -90,6 +98,8 @@ export async function coreWorld(stores?: Stores, clock = new ManualClock()): Pro
     clock,
     ids: { next: () => `req-${++n}` },
     requestLifetimeMs: LIFETIME_MS,
+    groupRequestLifetimeMs: GROUP_LIFETIME_MS,
+    policy,
     retentionMs: 24 * 60 * 60 * 1000,
   });
   return { service, stores: s, clock };

@@ -5,7 +5,10 @@ export interface Conversation {
   id: string;
   conversationType: 'personal' | 'groupChat' | 'channel';
   tenantId: string;
+  isGroup?: boolean;
 }
+
+const BOT_NAME = 'Tenant association';
 
 export interface Delivery {
   status: number;
@@ -39,6 +42,22 @@ export class TeamsChannel {
     };
   }
 
+  /** A group chat; its roster is everyone in the demo directory unless `members` names some. */
+  groupChat(members?: TeamsUser[]): Conversation {
+    const conversation: Conversation = {
+      id: `19:group-${randomUUID()}@thread.v2`,
+      conversationType: 'groupChat',
+      tenantId: this.tenantId,
+      isGroup: true,
+    };
+    if (members)
+      this.sandbox.connector.setMembers(
+        conversation.id,
+        members.map((m) => m.id),
+      );
+    return conversation;
+  }
+
   get tenantId(): string {
     return this.sandbox.directory.teams.tenantId;
   }
@@ -54,7 +73,7 @@ export class TeamsChannel {
       serviceUrl: this.sandbox.urls.connector,
       timestamp: new Date().toISOString(),
       from: { id: user.id, name: user.displayName, aadObjectId: user.objectId },
-      recipient: { id: `28:${this.appId}`, name: 'Tenant association' },
+      recipient: { id: `28:${this.appId}`, name: BOT_NAME },
       conversation,
       channelData: { tenant: { id: this.tenantId } },
       locale: 'en-US',
@@ -75,11 +94,34 @@ export class TeamsChannel {
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   }
 
-  /** Sends a message and returns what the bot replied during that turn. */
+  /**
+   * Sends a message and returns what the bot replied during that turn. Outside personal chats it @mentions
+   * the bot, as Teams requires.
+   */
   async say(user: TeamsUser, conversation: Conversation, text: string): Promise<RecordedActivity[]> {
-    return this.collect(conversation, () =>
-      this.post(this.activity(user, conversation, { type: 'message', text })),
-    );
+    const mention = `<at>${BOT_NAME}</at>`;
+    const fields =
+      conversation.conversationType === 'personal'
+        ? { type: 'message', text }
+        : {
+            type: 'message',
+            text: `${mention} ${text}`,
+            entities: [{ type: 'mention', mentioned: { id: `28:${this.appId}`, name: BOT_NAME }, text: mention }],
+          };
+    return this.collect(conversation, () => this.post(this.activity(user, conversation, fields)));
+  }
+
+  /** An Action.Execute on the card `cardActivityId`, as Teams sends it (for a refresh, `trigger: 'automatic'`). */
+  async execute(
+    user: TeamsUser,
+    conversation: Conversation,
+    cardActivityId: string,
+    verb: string,
+    data: Record<string, unknown>,
+    trigger: 'manual' | 'automatic' = 'manual',
+  ): Promise<Delivery> {
+    const value = { action: { type: 'Action.Execute', verb, data }, trigger };
+    return this.invoke(user, conversation, 'adaptiveCard/action', value, cardActivityId);
   }
 
   async invoke(

@@ -4,6 +4,7 @@ import {
   LIFETIME_MS,
   consumerTenantSignIn,
   contosoSignIn,
+  PERSONAL,
   coreWorld,
   developer,
   manager,
@@ -28,14 +29,14 @@ describe('associating a tenant (core use cases)', () => {
 
   it('R1: any Manager may associate, not only the first one', async () => {
     const { service } = await coreWorld();
-    const opened = await service.openRequest(secondManager, 'conv', contosoSignIn());
+    const opened = await service.openRequest(secondManager, PERSONAL, contosoSignIn());
     if (!opened.ok) throw new Error('expected a request');
-    expect(await service.confirm(secondManager, 'conv', opened.value.id)).toMatchObject({ ok: true });
+    expect(await service.act('confirm', secondManager, 'conv', opened.value.id)).toMatchObject({ ok: true });
   });
 
   it('R2/R3: a request for the signed-in tenant is opened for review, and nothing is associated before Confirm', async () => {
     const { service, stores } = await coreWorld();
-    const opened = await service.openRequest(manager, 'conv', contosoSignIn());
+    const opened = await service.openRequest(manager, PERSONAL, contosoSignIn());
     expect(opened).toMatchObject({
       ok: true,
       value: { state: 'awaitingConfirm', signIn: { tenantId: CONTOSO, orgDisplayName: 'Contoso Ltd' } },
@@ -45,23 +46,18 @@ describe('associating a tenant (core use cases)', () => {
 
   it('R3: Confirm associates the tenant with its organization and domains, once', async () => {
     const { service, stores } = await coreWorld();
-    const opened = await service.openRequest(manager, 'conv', contosoSignIn());
+    const opened = await service.openRequest(manager, PERSONAL, contosoSignIn());
     if (!opened.ok) throw new Error('expected a request');
-    const confirmed = await service.confirm(manager, 'conv', opened.value.id);
-    expect(confirmed).toMatchObject({
-      ok: true,
-      value: {
-        request: { state: 'completed' },
-        association: {
-          tenantId: CONTOSO,
-          orgDisplayName: 'Contoso Ltd',
-          defaultDomain: 'contoso.com',
-          verifiedDomains: ['contoso.com', 'contoso.onmicrosoft.com'],
-          associatedBy: manager,
-        },
-      },
+    const confirmed = await service.act('confirm', manager, 'conv', opened.value.id);
+    expect(confirmed).toMatchObject({ ok: true, value: { state: 'completed', decidedBy: manager } });
+    expect(await stores.associations.get(ACCOUNT.id, CONTOSO)).toMatchObject({
+      tenantId: CONTOSO,
+      orgDisplayName: 'Contoso Ltd',
+      defaultDomain: 'contoso.com',
+      verifiedDomains: ['contoso.com', 'contoso.onmicrosoft.com'],
+      associatedBy: manager,
     });
-    expect(await service.confirm(manager, 'conv', opened.value.id)).toMatchObject({
+    expect(await service.act('confirm', manager, 'conv', opened.value.id)).toMatchObject({
       ok: false,
       refusal: { kind: 'requestFinished', request: { state: 'completed' } },
     });
@@ -72,12 +68,20 @@ describe('associating a tenant (core use cases)', () => {
 
   it('R8: a tenant already associated is reported, before review and at Confirm, with no duplicate', async () => {
     const { service, stores } = await coreWorld();
-    const first = await service.openRequest(manager, 'conv-a', contosoSignIn());
-    const second = await service.openRequest(secondManager, 'conv-b', contosoSignIn());
+    const first = await service.openRequest(
+      manager,
+      { conversationId: 'conv-a', isGroup: false },
+      contosoSignIn(),
+    );
+    const second = await service.openRequest(
+      secondManager,
+      { conversationId: 'conv-b', isGroup: false },
+      contosoSignIn(),
+    );
     if (!first.ok || !second.ok) throw new Error('expected requests');
-    await service.confirm(manager, 'conv-a', first.value.id);
+    await service.act('confirm', manager, 'conv-a', first.value.id);
 
-    expect(await service.confirm(secondManager, 'conv-b', second.value.id)).toMatchObject({
+    expect(await service.act('confirm', secondManager, 'conv-b', second.value.id)).toMatchObject({
       ok: false,
       refusal: { kind: 'alreadyAssociated', association: { tenantId: CONTOSO, associatedBy: manager } },
     });
@@ -85,7 +89,9 @@ describe('associating a tenant (core use cases)', () => {
       state: 'cancelled',
       reason: 'alreadyAssociated',
     });
-    expect(await service.openRequest(manager, 'conv-c', contosoSignIn())).toMatchObject({
+    expect(
+      await service.openRequest(manager, { conversationId: 'conv-c', isGroup: false }, contosoSignIn()),
+    ).toMatchObject({
       ok: false,
       refusal: { kind: 'alreadyAssociated' },
     });
@@ -97,12 +103,12 @@ describe('associating a tenant (core use cases)', () => {
     for (const tenantId of [CONTOSO, 'fab1fab1-2222-4e3f-8a00-fabfabfabfab']) {
       const lookup = contosoSignIn();
       if (lookup.kind !== 'tenant') throw new Error('unreachable');
-      const opened = await service.openRequest(manager, 'conv', {
+      const opened = await service.openRequest(manager, PERSONAL, {
         kind: 'tenant',
         signIn: { ...lookup.signIn, tenantId },
       });
       if (!opened.ok) throw new Error('expected a request');
-      await service.confirm(manager, 'conv', opened.value.id);
+      await service.act('confirm', manager, 'conv', opened.value.id);
     }
     expect((await stores.associations.list(ACCOUNT.id)).map((a) => a.tenantId)).toEqual([
       CONTOSO,
@@ -112,11 +118,11 @@ describe('associating a tenant (core use cases)', () => {
 
   it('R9: a personal Microsoft account (or the consumer tenant) is never associated', async () => {
     const { service, stores } = await coreWorld();
-    expect(await service.openRequest(manager, 'conv', personalSignIn)).toEqual({
+    expect(await service.openRequest(manager, PERSONAL, personalSignIn)).toEqual({
       ok: false,
       refusal: { kind: 'personalAccount', userPrincipalName: 'pat.kim@outlook.com' },
     });
-    expect(await service.openRequest(manager, 'conv', consumerTenantSignIn())).toMatchObject({
+    expect(await service.openRequest(manager, PERSONAL, consumerTenantSignIn())).toMatchObject({
       ok: false,
       refusal: { kind: 'personalAccount' },
     });
@@ -125,10 +131,10 @@ describe('associating a tenant (core use cases)', () => {
 
   it('R1: a Manager who loses the role before Confirm cannot complete', async () => {
     const { service, stores } = await coreWorld();
-    const opened = await service.openRequest(manager, 'conv', contosoSignIn());
+    const opened = await service.openRequest(manager, PERSONAL, contosoSignIn());
     if (!opened.ok) throw new Error('expected a request');
     await stores.members.put({ ...manager, accountId: ACCOUNT.id, roles: ['Developer'] });
-    expect(await service.confirm(manager, 'conv', opened.value.id)).toMatchObject({
+    expect(await service.act('confirm', manager, 'conv', opened.value.id)).toMatchObject({
       ok: false,
       refusal: { kind: 'roleRequired' },
     });
@@ -137,13 +143,13 @@ describe('associating a tenant (core use cases)', () => {
 
   it('Cancel, then Confirm: the request stays cancelled and nothing is associated', async () => {
     const { service, stores } = await coreWorld();
-    const opened = await service.openRequest(manager, 'conv', contosoSignIn());
+    const opened = await service.openRequest(manager, PERSONAL, contosoSignIn());
     if (!opened.ok) throw new Error('expected a request');
-    expect(await service.cancel(manager, 'conv', opened.value.id)).toMatchObject({
+    expect(await service.act('cancel', manager, 'conv', opened.value.id)).toMatchObject({
       ok: true,
       value: { state: 'cancelled' },
     });
-    expect(await service.confirm(manager, 'conv', opened.value.id)).toMatchObject({
+    expect(await service.act('confirm', manager, 'conv', opened.value.id)).toMatchObject({
       ok: false,
       refusal: { kind: 'requestFinished', request: { state: 'cancelled' } },
     });
@@ -152,10 +158,10 @@ describe('associating a tenant (core use cases)', () => {
 
   it('an expired request cannot be confirmed, and is recorded as expired', async () => {
     const { service, clock } = await coreWorld();
-    const opened = await service.openRequest(manager, 'conv', contosoSignIn());
+    const opened = await service.openRequest(manager, PERSONAL, contosoSignIn());
     if (!opened.ok) throw new Error('expected a request');
     clock.advance(LIFETIME_MS + 1);
-    expect(await service.confirm(manager, 'conv', opened.value.id)).toMatchObject({
+    expect(await service.act('confirm', manager, 'conv', opened.value.id)).toMatchObject({
       ok: false,
       refusal: { kind: 'requestExpired', request: { state: 'expired' } },
     });
@@ -164,17 +170,17 @@ describe('associating a tenant (core use cases)', () => {
 
   it('refuses unknown and foreign request ids, and other people', async () => {
     const { service } = await coreWorld();
-    const opened = await service.openRequest(manager, 'conv', contosoSignIn());
+    const opened = await service.openRequest(manager, PERSONAL, contosoSignIn());
     if (!opened.ok) throw new Error('expected a request');
-    expect(await service.confirm(manager, 'conv', 'nope')).toEqual({
+    expect(await service.act('confirm', manager, 'conv', 'nope')).toEqual({
       ok: false,
       refusal: { kind: 'requestNotFound' },
     });
-    expect(await service.confirm(manager, 'other-conv', opened.value.id)).toEqual({
+    expect(await service.act('confirm', manager, 'other-conv', opened.value.id)).toEqual({
       ok: false,
       refusal: { kind: 'foreignRequest' },
     });
-    expect(await service.confirm(secondManager, 'conv', opened.value.id)).toMatchObject({
+    expect(await service.act('confirm', secondManager, 'conv', opened.value.id)).toMatchObject({
       ok: false,
       refusal: { kind: 'notRequester' },
     });
@@ -182,10 +188,10 @@ describe('associating a tenant (core use cases)', () => {
 
   it('of many concurrent Confirms of one request exactly one completes it', async () => {
     const { service, stores } = await coreWorld();
-    const opened = await service.openRequest(manager, 'conv', contosoSignIn());
+    const opened = await service.openRequest(manager, PERSONAL, contosoSignIn());
     if (!opened.ok) throw new Error('expected a request');
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => service.confirm(manager, 'conv', opened.value.id)),
+      Array.from({ length: 20 }, () => service.act('confirm', manager, 'conv', opened.value.id)),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(await stores.associations.list(ACCOUNT.id)).toHaveLength(1);

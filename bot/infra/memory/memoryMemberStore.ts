@@ -1,6 +1,6 @@
 import type { Member, Person } from '../../core/model';
 import type { MemberStore } from '../../core/ports';
-import { withManagerRole } from '../memberRoles';
+import { managersIn, withManagerRole } from '../memberRoles';
 
 type PersonKey = Pick<Person, 'tenantId' | 'objectId'>;
 
@@ -21,6 +21,11 @@ export class MemoryMemberStore implements MemberStore {
       const updated = withManagerRole(this.find(accountId, person), accountId, person);
       if (updated) this.members.set(memberKey(accountId, person), JSON.stringify(updated));
     }
+  }
+
+  async listManagers(accountId: string): Promise<Member[]> {
+    const members = [...this.members.values()].map((json) => JSON.parse(json) as Member);
+    return managersIn(members.filter((m) => m.accountId === accountId));
   }
 
   private find(accountId: string, person: PersonKey): Member | undefined {

@@ -3,11 +3,13 @@ import type { Clock, RequestStore, RequestTransition, TransitionResult } from '.
 import { checkCreate, checkTransition } from '../requestChanges';
 import type { MemoryAssociationStore } from './memoryAssociationStore';
 import type { MemoryAuditLog } from './memoryAuditLog';
+import type { MemoryOutbox } from './memoryOutbox';
 import { systemClock } from './systemClock';
 
 export interface MemoryRequestStoreDeps {
   associations: MemoryAssociationStore;
   audit: MemoryAuditLog;
+  outbox: MemoryOutbox;
   clock?: Clock;
 }
 
@@ -45,7 +47,7 @@ export class MemoryRequestStore implements RequestStore {
 
   async transition(change: RequestTransition, retainUntil: Date): Promise<TransitionResult> {
     const retainUntilMs = checkTransition(change, retainUntil);
-    const { next, association, audit, expectedVersion } = change;
+    const { next, association, audit, expectedVersion, notify } = change;
     const key = requestKey(next.accountId, next.id);
     const entry = this.live(key);
     if (!entry) return { ok: false, reason: 'conflict' };
@@ -57,6 +59,7 @@ export class MemoryRequestStore implements RequestStore {
       this.deps.associations.add(association);
     }
     this.deps.audit.record(audit);
+    if (notify) this.deps.outbox.append(notify);
     this.requests.set(key, { json: JSON.stringify(next), retainUntil: retainUntilMs });
     return { ok: true };
   }

@@ -1,6 +1,6 @@
 import type { Member, Person } from '../../core/model';
 import type { MemberStore } from '../../core/ports';
-import { withManagerRole } from '../memberRoles';
+import { managersIn, withManagerRole } from '../memberRoles';
 import type { RedisClient } from './connection';
 import { DEFAULT_KEY_PREFIX, RedisKeys, memberField } from './keys';
 import { LuaScript } from './luaScript';
@@ -55,6 +55,13 @@ export class RedisMemberStore implements MemberStore {
     return rethrowUnavailable(async () => {
       const field = memberField(member.tenantId, member.objectId);
       await this.client.hset(this.keys.members(member.accountId), field, JSON.stringify(member));
+    });
+  }
+
+  listManagers(accountId: string): Promise<Member[]> {
+    return rethrowUnavailable(async () => {
+      const values = await this.client.hvals(this.keys.members(accountId));
+      return managersIn(values.map((v) => JSON.parse(v) as Member));
     });
   }
 

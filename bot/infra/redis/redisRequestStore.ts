@@ -5,6 +5,7 @@ import type { RedisClient } from './connection';
 import { DEFAULT_KEY_PREFIX, RedisKeys } from './keys';
 import { LuaScript } from './luaScript';
 import { AUDIT_EVENT_FIELD, DEFAULT_AUDIT_MAX_LENGTH } from './redisAuditLog';
+import { OUTBOX_EVENT_FIELD } from './redisOutbox';
 import { rethrowUnavailable } from './unavailable';
 
 /**
@@ -21,9 +22,11 @@ return 1
 /**
  * The compare-and-set of a request, with the association and audit event it records: all or nothing.
  * Every check runs before the first write, because Redis does not roll back a script that fails halfway.
- * KEYS: request, associations hash, audit stream.
+ * The notification event goes to the account's outbox in the same step, so a crash right after the
+ * transition cannot lose it; the outbox is never trimmed here, because an entry trimmed unread is a lost message.
+ * KEYS: request, associations hash, audit stream, outbox stream.
  * ARGV: expected version, next request JSON, retainUntil (ms), tenant id ('' = no association),
- *       association JSON, audit JSON, audit max length.
+ *       association JSON, audit JSON, audit max length, notification event JSON ('' = none).
  * Returns {'ok'}, {'conflict', current request JSON or nothing}, or {'alreadyAssociated', association JSON}.
  */
 const TRANSITION = new LuaScript(`
@@ -37,6 +40,7 @@ if tenantId ~= '' then
 end
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], '*', '${AUDIT_EVENT_FIELD}', ARGV[6])
 if tenantId ~= '' then redis.call('HSET', KEYS[2], tenantId, ARGV[5]) end
+if ARGV[8] ~= '' then redis.call('XADD', KEYS[4], '*', '${OUTBOX_EVENT_FIELD}', ARGV[8]) end
 redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[3])
 return {'ok'}
 `);
@@ -80,7 +84,7 @@ export class RedisRequestStore implements RequestStore {
 
   async transition(change: RequestTransition, retainUntil: Date): Promise<TransitionResult> {
     const retainUntilMs = checkTransition(change, retainUntil);
-    const { next, association, audit, expectedVersion } = change;
+    const { next, association, audit, expectedVersion, notify } = change;
     return rethrowUnavailable(async () => {
       const reply = (await TRANSITION.run(
         this.client,
@@ -88,6 +92,7 @@ export class RedisRequestStore implements RequestStore {
           this.keys.request(next.accountId, next.id),
           this.keys.associations(next.accountId),
           this.keys.audit(next.accountId),
+          this.keys.outbox(next.accountId),
         ],
         [
           expectedVersion,
@@ -97,6 +102,7 @@ export class RedisRequestStore implements RequestStore {
           association ? JSON.stringify(association) : '',
           JSON.stringify(audit),
           this.auditMaxLength,
+          notify ? JSON.stringify(notify) : '',
         ],
       )) as [string, string?];
       return toResult(reply);

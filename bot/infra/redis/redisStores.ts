@@ -2,7 +2,9 @@ import type { Stores } from '../stores';
 import type { RedisClient } from './connection';
 import { RedisAssociationStore } from './redisAssociationStore';
 import { RedisAuditLog } from './redisAuditLog';
+import { RedisConversationStore } from './redisConversationStore';
 import { RedisMemberStore } from './redisMemberStore';
+import { RedisOutbox } from './redisOutbox';
 import { RedisRequestStore } from './redisRequestStore';
 import { RedisStateStorage } from './redisStateStorage';
 
@@ -23,5 +25,7 @@ export function createRedisStores(client: RedisClient, opts: RedisStoresOptions 
     requests: new RedisRequestStore(client, { prefix, auditMaxLength: maxLength }),
     audit: new RedisAuditLog(client, { prefix, maxLength }),
     state: new RedisStateStorage(client, { prefix, ttlMs }),
+    conversations: new RedisConversationStore(client, { prefix }),
+    outbox: new RedisOutbox(client, { prefix }),
   };
 }
