@@ -167,7 +167,9 @@ function nextStepsOf(request: AssociationRequest, account: Account): string {
     case 'completed':
       return (
         `${org} is now associated with ${account.displayName}. You can now add and manage account users in the **Users** section of Partner Center. ` +
-        endSentence(`To manage users of ${org}, sign in to Partner Center as a Manager who is a user in ${org}`)
+        endSentence(
+          `To manage users of ${org}, sign in to Partner Center as a Manager who is a user in ${org}`,
+        )
       );
     case 'expired':
     case 'cancelled':

@@ -180,7 +180,8 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
     let waitMs = 0;
     for (const { limit, windowMs } of CONVERSATION_LIMITS) {
       const inWindow = times.filter((at) => at > now - windowMs);
-      if (inWindow.length >= limit) waitMs = Math.max(waitMs, inWindow[inWindow.length - limit] + windowMs - now);
+      if (inWindow.length >= limit)
+        waitMs = Math.max(waitMs, inWindow[inWindow.length - limit] + windowMs - now);
     }
     if (waitMs > 0) {
       sendTimes.set(conversationId, times);

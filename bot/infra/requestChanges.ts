@@ -18,7 +18,8 @@ export function checkTransition(change: RequestTransition, retainUntil: Date): n
   sameAccount(next.accountId, audit.accountId, 'audit event');
   if (notify) {
     sameAccount(next.accountId, notify.accountId, 'notification');
-    if (notify.requestId !== next.id) throw new Error(`notification ${notify.id} does not belong to request ${next.id}`);
+    if (notify.requestId !== next.id)
+      throw new Error(`notification ${notify.id} does not belong to request ${next.id}`);
   }
   if (association) {
     sameAccount(next.accountId, association.accountId, 'association');

@@ -10,7 +10,10 @@ export function conversationRefOf(activity: Activity, now: Date): ConversationRe
   const kind = conversationKindOf(activity);
   const reference = TurnContext.getConversationReference(activity);
   const conversationId = channelRoot(activity.conversation.id);
-  const tenantId = activity.conversation.tenantId ?? (activity.channelData as { tenant?: { id?: string } })?.tenant?.id ?? '';
+  const tenantId =
+    activity.conversation.tenantId ??
+    (activity.channelData as { tenant?: { id?: string } })?.tenant?.id ??
+    '';
   const channelName = (activity.channelData as { channel?: { name?: string } } | undefined)?.channel?.name;
   return {
     conversationId,

@@ -281,8 +281,20 @@ describe.each([memoryBackend, redis, cluster])('stores contract: $name', (backen
       const second = await created(f, 'r2', 'tenant-a');
       const done = { ...second, state: 'completed' as const, version: 1 };
 
-      const conflict = await transition(f.stores, done, 5, association(second), notification(done, 'completed'));
-      const already = await transition(f.stores, done, 0, association(second), notification(done, 'completed'));
+      const conflict = await transition(
+        f.stores,
+        done,
+        5,
+        association(second),
+        notification(done, 'completed'),
+      );
+      const already = await transition(
+        f.stores,
+        done,
+        0,
+        association(second),
+        notification(done, 'completed'),
+      );
 
       expect([conflict.ok, already.ok || already.reason]).toEqual([false, 'alreadyAssociated']);
       expect(await f.stores.outbox.pending(ACCOUNT, 10)).toEqual([]);
@@ -305,7 +317,7 @@ describe.each([memoryBackend, redis, cluster])('stores contract: $name', (backen
       expect(await f.stores.outbox.pending(ACCOUNT, 10)).toEqual([pending[1]]);
     });
 
-    test("a notification for another account or request is refused before anything is written", async () => {
+    test('a notification for another account or request is refused before anything is written', async () => {
       const req = await created(f, 'r1', 'tenant-a');
       const next = { ...req, state: 'rejected' as const, version: 1 };
       const attempts = [
@@ -660,7 +672,10 @@ function personalChat(conversationId: string, user: Person): ConversationRef {
     kind: 'personal',
     tenantId: user.tenantId,
     user: { tenantId: user.tenantId, objectId: user.objectId },
-    reference: { conversation: { id: conversationId, conversationType: 'personal' }, serviceUrl: 'https://smba/' },
+    reference: {
+      conversation: { id: conversationId, conversationType: 'personal' },
+      serviceUrl: 'https://smba/',
+    },
     updatedAt: '2026-01-01T00:00:00.000Z',
   };
 }
@@ -671,7 +686,10 @@ function teamChannel(conversationId: string): ConversationRef {
     kind: 'channel',
     tenantId: 'home-tenant',
     name: `Channel ${conversationId}`,
-    reference: { conversation: { id: conversationId, conversationType: 'channel' }, serviceUrl: 'https://smba/' },
+    reference: {
+      conversation: { id: conversationId, conversationType: 'channel' },
+      serviceUrl: 'https://smba/',
+    },
     updatedAt: '2026-01-01T00:00:00.000Z',
   };
 }

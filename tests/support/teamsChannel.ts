@@ -106,7 +106,9 @@ export class TeamsChannel {
         : {
             type: 'message',
             text: `${mention} ${text}`,
-            entities: [{ type: 'mention', mentioned: { id: `28:${this.appId}`, name: BOT_NAME }, text: mention }],
+            entities: [
+              { type: 'mention', mentioned: { id: `28:${this.appId}`, name: BOT_NAME }, text: mention },
+            ],
           };
     return this.collect(conversation, () => this.post(this.activity(user, conversation, fields)));
   }

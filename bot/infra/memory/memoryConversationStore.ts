@@ -40,7 +40,9 @@ export class MemoryConversationStore implements ConversationStore {
   }
 
   async personalOf(accountId: string, person: PersonKey): Promise<ConversationRef | undefined> {
-    const conversationId = this.account(accountId).personal.get(JSON.stringify([person.tenantId, person.objectId]));
+    const conversationId = this.account(accountId).personal.get(
+      JSON.stringify([person.tenantId, person.objectId]),
+    );
     return conversationId === undefined ? undefined : this.find(accountId, conversationId);
   }
 
@@ -74,5 +76,7 @@ export class MemoryConversationStore implements ConversationStore {
 }
 
 function personalKey(ref: ConversationRef): string | undefined {
-  return ref.kind === 'personal' && ref.user ? JSON.stringify([ref.user.tenantId, ref.user.objectId]) : undefined;
+  return ref.kind === 'personal' && ref.user
+    ? JSON.stringify([ref.user.tenantId, ref.user.objectId])
+    : undefined;
 }

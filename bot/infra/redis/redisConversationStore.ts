@@ -80,10 +80,15 @@ export class RedisConversationStore implements ConversationStore {
   }
 
   get(accountId: string, conversationId: string): Promise<ConversationRef | undefined> {
-    return rethrowUnavailable(async () => parse(await this.client.hget(this.keys.conversations(accountId), conversationId)));
+    return rethrowUnavailable(async () =>
+      parse(await this.client.hget(this.keys.conversations(accountId), conversationId)),
+    );
   }
 
-  personalOf(accountId: string, person: Pick<Person, 'tenantId' | 'objectId'>): Promise<ConversationRef | undefined> {
+  personalOf(
+    accountId: string,
+    person: Pick<Person, 'tenantId' | 'objectId'>,
+  ): Promise<ConversationRef | undefined> {
     return rethrowUnavailable(async () => {
       const field = memberField(person.tenantId, person.objectId);
       const conversationId = await this.client.hget(this.keys.personalChats(accountId), field);
