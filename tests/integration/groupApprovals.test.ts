@@ -197,6 +197,26 @@ describe('approvals in a group chat (real server, inbound auth, sandbox connecto
   });
 });
 
+describe('approvals in a channel', () => {
+  it("a request in a channel thread goes to a Manager's approval, and the card says so for everyone", async () => {
+    const world = await startWorld();
+    try {
+      const [diego, lidia] = [world.teams.user('Diego Siciliani'), world.teams.user('Lidia Holloway')];
+      const thread = world.teams.channelThread();
+      const card = await requestInGroup(world, diego, thread, 'grady@fabrikam.com');
+      expect(visibleText(card)).toContain('Waiting for a Manager to approve');
+      const refreshFor = (cardOf(card) as unknown as Card).refresh?.userIds ?? [];
+      expect(refreshFor).toEqual(expect.arrayContaining([diego.id, lidia.id]));
+      expect(shown(await act(world, lidia, thread, card, 'approve'))).toContain('Approved by Lidia Holloway');
+      expect(JSON.stringify(cardOf(world.teams.current(card.id, thread)))).toContain(
+        'Approved by Lidia Holloway',
+      );
+    } finally {
+      await world.close();
+    }
+  });
+});
+
 describe('approval policy and concurrency', () => {
   it('two-person policy: the requesting Manager cannot approve their own request; another Manager can', async () => {
     const world = await startWorld({ env: { APPROVAL_POLICY: 'two-person' } });

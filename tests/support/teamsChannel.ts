@@ -58,6 +58,19 @@ export class TeamsChannel {
     return conversation;
   }
 
+  /** A thread in a team's channel: Teams gives the thread its own conversation id. */
+  channelThread(): Conversation & { teamId: string; channelId: string } {
+    const channelId = `19:channel-${randomUUID()}@thread.tacv2`;
+    return {
+      id: `${channelId};messageid=${Date.now()}`,
+      conversationType: 'channel',
+      tenantId: this.tenantId,
+      isGroup: true,
+      teamId: `19:team-${randomUUID()}@thread.tacv2`,
+      channelId,
+    };
+  }
+
   get tenantId(): string {
     return this.sandbox.directory.teams.tenantId;
   }
@@ -67,6 +80,10 @@ export class TeamsChannel {
     conversation: Conversation,
     fields: Record<string, unknown>,
   ): Record<string, unknown> {
+    const { teamId, channelId, ...account } = conversation as Conversation & {
+      teamId?: string;
+      channelId?: string;
+    };
     return {
       id: randomUUID(),
       channelId: 'msteams',
@@ -74,8 +91,11 @@ export class TeamsChannel {
       timestamp: new Date().toISOString(),
       from: { id: user.id, name: user.displayName, aadObjectId: user.objectId },
       recipient: { id: `28:${this.appId}`, name: BOT_NAME },
-      conversation,
-      channelData: { tenant: { id: this.tenantId } },
+      conversation: account,
+      channelData: {
+        tenant: { id: this.tenantId },
+        ...(teamId ? { team: { id: teamId }, channel: { id: channelId, name: 'Partner Center' } } : {}),
+      },
       locale: 'en-US',
       ...fields,
     };

@@ -103,3 +103,43 @@ describe('tenant list card', () => {
     expect(text).toContain('associate another tenant');
   });
 });
+
+describe('approval card (group chats)', () => {
+  function approval(): AssociationRequest {
+    return { ...request('awaitingConfirm'), state: 'awaitingApproval', approval: true };
+  }
+
+  it('refreshes automatically for at most 60 people, and offers everyone "Show my options"', () => {
+    const ids = Array.from({ length: 100 }, (_, i) => `29:user-${i}`);
+    const content = requestCard(approval(), ACCOUNT, { refreshUserIds: ids }).content as {
+      refresh: { action: { type: string; verb: string; data: unknown }; userIds: string[] };
+      actions: { title: string; verb: string }[];
+    };
+    expect(content.refresh.userIds).toEqual(ids.slice(0, 60));
+    expect(content.refresh.action).toEqual({
+      type: 'Action.Execute',
+      verb: 'refresh',
+      data: { requestId: 'opaque-id' },
+    });
+    expect(content.actions.map((a) => [a.title, a.verb])).toEqual([['Show my options', 'refresh']]);
+  });
+
+  it("a Manager's own view has Approve, Reject and a reason box; a decided card has no refresh and no buttons", () => {
+    const mine = requestCard(approval(), ACCOUNT, {
+      actions: ['approve', 'reject'],
+      refreshUserIds: ['29:me'],
+    });
+    expect(texts(mine)).toContain('"id":"reason"');
+    expect((mine.content as { actions: { title: string }[] }).actions.map((a) => a.title)).toEqual([
+      'Approve',
+      'Reject',
+    ]);
+    const decided = requestCard(
+      { ...approval(), state: 'completed', decidedBy: manager, decidedAt: '2026-11-28T10:05:00.000Z' },
+      ACCOUNT,
+    );
+    expect(decided.content.refresh).toBeUndefined();
+    expect((decided.content as { actions: unknown[] }).actions).toEqual([]);
+    expect(texts(decided)).toContain('Approved by Nestor Wilke');
+  });
+});
