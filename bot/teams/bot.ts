@@ -1,6 +1,6 @@
 import { INVOKE_RESPONSE_KEY, TurnContext } from 'botbuilder';
 import { requestCard, tenantListCard } from '../../cards';
-import { DependencyUnavailableError } from '../core/errors';
+import { DependencyUnavailableError, type Dependency } from '../core/errors';
 import type { Person } from '../core/model';
 import type { Clock, ConversationStore } from '../core/ports';
 import type { TenantAssociation } from '../core/tenantAssociation';
@@ -29,6 +29,13 @@ export interface BotDeps {
 }
 
 type Handler = (context: TurnContext, person: Person) => Promise<void>;
+
+/** What people are told when a service the bot depends on does not answer: nothing was changed. */
+const UNAVAILABLE: Record<Dependency, string> = {
+  directory: replies.directoryUnavailable,
+  signIn: replies.signInServiceUnavailable,
+  storage: replies.storageUnavailable,
+};
 
 /**
  * The single routing point: protocol names map to small handlers, once, here. Everything the bot
@@ -179,13 +186,9 @@ export class TenantAssociationBot {
   private async fail(context: TurnContext, error: unknown): Promise<void> {
     const text =
       error instanceof DependencyUnavailableError
-        ? error.dependency === 'directory'
-          ? replies.directoryUnavailable
-          : error.dependency === 'signIn'
-            ? replies.signInServiceUnavailable
-            : replies.storageUnavailable
+        ? UNAVAILABLE[error.dependency]
         : this.deps.isStorageFault(error)
-          ? replies.storageUnavailable
+          ? UNAVAILABLE.storage
           : replies.somethingWentWrong;
     this.deps.log(`turn failed (${context.activity.type} ${context.activity.name ?? ''})`, error);
     if (context.activity.type === 'invoke') {
