@@ -16,6 +16,8 @@ import { RedisOnceGate } from './infra/redis/redisOnceGate';
 import { createRedisStores } from './infra/redis/redisStores';
 import type { Stores } from './infra/stores';
 import { fetchOptionsTrusting } from './infra/trustedFetch';
+import { startNotifications } from './infra/notifications';
+import { TeamsNotificationSender } from './teams/notificationSender';
 import { consoleLog, type Log } from './log';
 import { createAdapter } from './teams/adapter';
 import { TenantAssociationBot } from './teams/bot';
@@ -93,6 +95,20 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   });
   const adapter = createAdapter(config);
   adapter.onTurnError = async (_context, error) => log('turn failed outside the bot', error);
+  const notifications = config.notificationWorkers
+    ? await startNotifications({
+        ...(config.redis.url ? { redis: { url: config.redis.url } } : {}),
+        prefix: config.redis.keyPrefix,
+        stores,
+        sender: new TeamsNotificationSender({
+          adapter,
+          botAppId: config.bot.id,
+          ...(config.teamsAppId ? { teamsAppId: config.teamsAppId } : {}),
+        }),
+        accountId: config.account.id,
+        log,
+      })
+    : undefined;
 
   const server: Server = createServer({
     messages: (request) => handleActivity(adapter, request, (context) => bot.run(context)),
@@ -112,6 +128,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     service,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await notifications?.close();
       server.closeIdleConnections();
       await closed;
       await graphFetch.dispatcher?.close();

@@ -33,6 +33,10 @@ export interface Config {
   groupRequestLifetimeMs: number;
   approvalPolicy: ApprovalPolicy;
   signInLifetimeMs: number;
+  /** The Teams app id (TEAMS_APP_ID): notifications link to its Tenants tab. */
+  teamsAppId?: string;
+  /** Deliver notifications from this process too (default); off when `npm run worker` processes do it. */
+  notificationWorkers: boolean;
   /** PEM files of extra certificate authorities to trust for outbound HTTPS (a private login or Graph endpoint). */
   extraCaFile?: string;
 }
@@ -92,6 +96,9 @@ export function loadConfig(env: Env): Config {
     approvalPolicy: oneOf(env, 'APPROVAL_POLICY', ['single', 'two-person'], 'single'),
     signInLifetimeMs: integer(env, 'SIGN_IN_LIFETIME_MINUTES', 15, 1, 60) * 60_000,
     ...(optional(env, 'EXTRA_CA_FILE') ? { extraCaFile: optional(env, 'EXTRA_CA_FILE') } : {}),
+    ...(optional(env, 'TEAMS_APP_ID') ? { teamsAppId: optional(env, 'TEAMS_APP_ID') } : {}),
+    notificationWorkers:
+      oneOf(env, 'NOTIFICATION_WORKERS', ['in-process', 'off'], 'in-process') === 'in-process',
   };
 }
 

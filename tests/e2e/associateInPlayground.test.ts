@@ -73,6 +73,32 @@ describe('in the M365 Agents Playground, with the bot started as `npm start` sta
       await playground.stop();
     }
   }, 60_000);
+  it('a completion in the personal chat is announced in the subscribed channel of the team', async () => {
+    const playground = await Playground.start({ botEndpoint: bot.endpoint });
+    try {
+      const { personal, channel } = playground.conversations();
+      const subscribed = await playground.waitForReply(await playground.send(channel, 'notify here'));
+      expect(textOf(subscribed)).toContain('this conversation will hear');
+
+      const prompt = await playground.waitForReply(await playground.send(personal, 'associate tenant'));
+      const code = await signInInBrowser(signInLink(prompt), 'pradeep@northwindtraders.com');
+      const review = await playground.waitForReply(await playground.send(personal, code));
+      await playground.execute(review, 'confirm');
+
+      const announced = await playground.waitFor(
+        (m, e) =>
+          e.kind === 'created' &&
+          m.conversationId.startsWith(channel) &&
+          textOf(m).includes('Northwind Traders'),
+        { timeoutMs: 20_000, description: 'the notification in the Partner Center channel' },
+      );
+      expect(textOf(announced)).toContain('northwindtraders.com');
+      expect(textOf(announced)).toContain('Nestor Wilke');
+    } finally {
+      await playground.stop();
+    }
+  }, 60_000);
+
   it("a request goes from one person to a Manager's approval, and the card is updated for the chat", async () => {
     const playground = await Playground.start({ botEndpoint: bot.endpoint });
     try {
