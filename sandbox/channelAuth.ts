@@ -15,15 +15,19 @@ const PATHS = {
   emulatorMetadata: '/emulator/v2.0/.well-known/openid-configuration',
 };
 
-export type ChannelTokenForgery =
-  | 'badSignature'
-  | 'expired'
-  | 'notYetValid'
-  | 'wrongAudience'
-  | 'wrongIssuer'
-  | 'hs256'
-  | 'unknownKid'
-  | 'none';
+/** Every way the sandbox can forge a channel token, for tests that each must be refused. */
+export const CHANNEL_TOKEN_FORGERIES = [
+  'badSignature',
+  'expired',
+  'notYetValid',
+  'wrongAudience',
+  'wrongIssuer',
+  'hs256',
+  'unknownKid',
+  'none',
+] as const;
+
+export type ChannelTokenForgery = (typeof CHANNEL_TOKEN_FORGERIES)[number];
 
 export interface MintChannelTokenOptions {
   appId: string;

@@ -22,6 +22,7 @@ export type { GraphFault, GraphSettings } from './graph';
 export { GLOBAL_ADMIN_ROLE_TEMPLATE_ID } from './graph';
 export type { HttpFault } from './http';
 export type { ChannelTokenForgery } from './channelAuth';
+export { CHANNEL_TOKEN_FORGERIES } from './channelAuth';
 export type { VerifyStateDelivery } from './tokenService';
 
 export interface SandboxOptions {

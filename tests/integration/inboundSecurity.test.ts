@@ -1,4 +1,4 @@
-import type { ChannelTokenForgery } from '../../sandbox';
+import { CHANNEL_TOKEN_FORGERIES, type ChannelTokenForgery } from '../../sandbox';
 import { reviewCardFor } from '../support/flows';
 import { startWorld, type World } from '../support/world';
 
@@ -19,28 +19,22 @@ describe('inbound requests: authentication and bad input', () => {
   const helpMessage = () =>
     world.teams.activity(nestor(), world.teams.personalChat(nestor()), { type: 'message', text: 'help' });
 
-  it.each<ChannelTokenForgery>([
-    'badSignature',
-    'expired',
-    'notYetValid',
-    'wrongAudience',
-    'wrongIssuer',
-    'hs256',
-    'unknownKid',
-    'none',
-  ])('a %s token gets 401 and runs no bot logic', async (forge) => {
-    const activity = helpMessage();
-    const token = world.sandbox.mintChannelToken({
-      appId: world.env.BOT_ID!,
-      serviceUrl: world.sandbox.urls.connector,
-      forge,
-    });
-    const delivery = await world.teams.post(activity, `Bearer ${token}`);
-    expect(delivery.status).toBe(401);
-    expect(world.sandbox.connector.activities(String((activity.conversation as { id: string }).id))).toEqual(
-      [],
-    );
-  });
+  it.each<ChannelTokenForgery>([...CHANNEL_TOKEN_FORGERIES])(
+    'a %s token gets 401 and runs no bot logic',
+    async (forge) => {
+      const activity = helpMessage();
+      const token = world.sandbox.mintChannelToken({
+        appId: world.env.BOT_ID!,
+        serviceUrl: world.sandbox.urls.connector,
+        forge,
+      });
+      const delivery = await world.teams.post(activity, `Bearer ${token}`);
+      expect(delivery.status).toBe(401);
+      expect(
+        world.sandbox.connector.activities(String((activity.conversation as { id: string }).id)),
+      ).toEqual([]);
+    },
+  );
 
   it('a request without a token gets 401', async () => {
     const delivery = await world.teams.post(helpMessage(), '');

@@ -22,7 +22,7 @@ import jwt from 'jsonwebtoken';
 import {
   CONSUMER_TENANT_ID,
   GLOBAL_ADMIN_ROLE_TEMPLATE_ID,
-  type ChannelTokenForgery,
+  CHANNEL_TOKEN_FORGERIES,
   type Sandbox,
   startSandbox,
 } from '../../sandbox';
@@ -236,17 +236,7 @@ describe('sandbox, production-like (requireAuth, bot app id)', () => {
     const claims = verify(sandbox.mintChannelToken({ appId: APP_ID, serviceUrl: sandbox.urls.connector }));
     expect(claims.serviceurl).toBe(sandbox.urls.connector);
 
-    const forgeries: ChannelTokenForgery[] = [
-      'badSignature',
-      'expired',
-      'notYetValid',
-      'wrongAudience',
-      'wrongIssuer',
-      'hs256',
-      'unknownKid',
-      'none',
-    ];
-    for (const forge of forgeries) {
+    for (const forge of CHANNEL_TOKEN_FORGERIES) {
       const token = sandbox.mintChannelToken({ appId: APP_ID, serviceUrl: sandbox.urls.connector, forge });
       expect(() => verify(token)).toThrow();
     }
@@ -258,17 +248,7 @@ describe('sandbox, production-like (requireAuth, bot app id)', () => {
     const { identity } = await authenticated('a:auth-check');
     expect(identity.isAuthenticated).toBe(true);
 
-    const forgeries: ChannelTokenForgery[] = [
-      'badSignature',
-      'expired',
-      'notYetValid',
-      'wrongAudience',
-      'wrongIssuer',
-      'hs256',
-      'unknownKid',
-      'none',
-    ];
-    for (const forge of forgeries) {
+    for (const forge of CHANNEL_TOKEN_FORGERIES) {
       const token = sandbox.mintChannelToken({ appId: APP_ID, serviceUrl: sandbox.urls.connector, forge });
       await expect(
         auth.authenticateRequest(inboundActivity(sandbox, 'a:x') as Activity, `Bearer ${token}`),
