@@ -27,8 +27,7 @@ async function main(): Promise<void> {
   const sender = new TeamsNotificationSender({
     adapter: createAdapter(config),
     botAppId: config.bot.id,
-    // Not in Config yet: the Tenants tab link is left out of the card without it.
-    teamsAppId: process.env.TEAMS_APP_ID?.trim() || undefined,
+    ...(config.teamsAppId ? { teamsAppId: config.teamsAppId } : {}),
   });
   const accountId = config.account.id || (await localAccountId(config));
   const notifications = await startNotifications({

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import type { ConversationRef } from '../../bot/core/model';
 import { createMemoryStores } from '../../bot/infra/memory/memoryStores';
@@ -8,6 +11,7 @@ import { RELAY_GROUP } from '../../bot/infra/notifications/outboxRelay';
 import { recipientsOf } from '../../bot/infra/notifications/recipients';
 import { RedisKeys } from '../../bot/infra/redis/keys';
 import { mostInAnyWindow, NotificationWorld, waitUntil } from '../support/notificationWorld';
+import { startRedisServer } from '../support/redisServer';
 
 jest.setTimeout(90_000);
 
@@ -194,6 +198,30 @@ describe('notifications: crashes', () => {
     );
     await expectMessages(audience.recipients, 1);
   });
+});
+
+test('Redis crashing and coming back mid-delivery: no message is lost or sent twice', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pcta-notify-redis-'));
+  let redis = await startRedisServer(undefined, { durableIn: dir });
+  const own = await NotificationWorld.start({ redisUrl: redis.url });
+  try {
+    const audience = await own.seedAudience({ managers: 10, channels: 40 });
+    await own.startNotifications({ limits: { conversation: [], tenant: [{ limit: 20, windowMs: 1_000 }] } });
+    await own.completeRequest(own.owner(audience.requester), audience.requestChat.conversationId);
+    await waitUntil(() => own.sends().length >= 10, 20_000, '10 messages');
+
+    await redis.stop('SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    redis = await startRedisServer(redis.port, { durableIn: dir });
+
+    await allTold(audience.recipients, 45_000, own);
+    // Jobs whose locks lapsed during the outage run again: the claim and the delivered mark keep them from resending.
+    await expectMessages(audience.recipients, 1, 4_000, own);
+  } finally {
+    await own.close();
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describe('notifications: idempotency', () => {

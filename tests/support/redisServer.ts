@@ -5,26 +5,37 @@ import { freePort } from './freePort';
 export interface RunningRedis {
   url: string;
   port: number;
-  stop(): Promise<void>;
+  /** SIGTERM by default; SIGKILL to crash it. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts a throwaway `redis-server` on a free loopback port (or the one given, to bring one back), keeping nothing on disk. */
-export async function startRedisServer(onPort?: number): Promise<RunningRedis> {
+/**
+ * Starts a throwaway `redis-server` on a free loopback port (or the one given, to bring one back), keeping
+ * nothing on disk; with `durableIn`, it fsyncs every write to an append-only file there before replying, so a
+ * crash keeps exactly what was acknowledged and a restart on the same port and directory brings it back.
+ */
+export async function startRedisServer(
+  onPort?: number,
+  options: { durableIn?: string } = {},
+): Promise<RunningRedis> {
   const port = onPort ?? (await freePort());
+  const persistence = options.durableIn
+    ? ['--dir', options.durableIn, '--appendonly', 'yes', '--appendfsync', 'always']
+    : ['--appendonly', 'no'];
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence],
     { stdio: 'ignore' },
   );
   await waitForPort(port, 10_000);
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    stop: () =>
+    stop: (signal = 'SIGTERM') =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
-        child.kill('SIGTERM');
+        child.kill(signal);
       }),
   };
 }
