@@ -14,7 +14,8 @@ function signInLink(message: PlaygroundMessage): string {
 describe('in the M365 Agents Playground, with the bot started as `npm start` starts it (personal and group chat)', () => {
   let bot: LocalBot;
   beforeAll(async () => {
-    bot = await startLocalBot();
+    // As `npm start` runs for a newcomer: no REDIS_URL, so storage and notifications are in memory.
+    bot = await startLocalBot({ REDIS_URL: '' });
   }, 60_000);
   afterAll(async () => {
     await bot?.stop();
