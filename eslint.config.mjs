@@ -1,8 +1,40 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Which part may import which (README, "How it is built"). A rule per kind of import, then one block per folder.
+const sdk = {
+  group: ['botbuilder', 'botbuilder-*', 'botframework-*'],
+  message: 'Only bot/teams/ talks to the Bot Framework SDK: a port to another SDK touches that folder only.',
+};
+const web = {
+  group: ['restify', 'restify-*'],
+  message: 'Only bot/http/ serves HTTP: restify changes Node’s HTTP prototypes for the whole process.',
+};
+const sandbox = {
+  group: ['**/sandbox', '**/sandbox/**'],
+  message:
+    'The sandbox stands in for Microsoft’s services: the bot reaches it over HTTP, only tests import it.',
+};
+const demo = {
+  group: ['**/demo/**'],
+  message: 'The demo tenants are the sandbox’s data: the product never reads them.',
+};
+const edges = {
+  group: ['**/teams', '**/teams/**', '**/http', '**/http/**'],
+  message: 'Stores and features do not depend on the Teams or HTTP edges; the edges depend on them.',
+};
+const io = {
+  group: ['ioredis', 'bullmq', 'undici', '@microsoft/*', '@azure/*', 'node:*', 'fs', 'http', 'https', 'net'],
+  message: 'The core is plain TypeScript with no I/O.',
+};
+const outsideCore = { group: ['../*'], message: 'The core depends on nothing outside it.' };
+
+const only = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.m365agentsplayground/'] },
+  {
+    ignores: ['dist/', 'node_modules/', 'coverage/', '.m365agentsplayground/', 'appPackage/build/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -12,62 +44,25 @@ export default tseslint.config(
         console: 'readonly',
         Buffer: 'readonly',
         module: 'readonly',
+        require: 'readonly',
         __dirname: 'readonly',
       },
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['botbuilder*', 'botframework-*'],
-              message: 'Keep the Bot Framework SDK behind bot/teams/.',
-            },
-          ],
-        },
-      ],
+      ...only(sdk, web, sandbox, demo),
     },
   },
+  { files: ['bot/core/**'], rules: only(sdk, web, sandbox, demo, io, outsideCore) },
+  { files: ['bot/teams/**'], rules: only(web, sandbox, demo) },
+  { files: ['bot/http/**'], rules: only(sdk, sandbox, demo) },
   {
-    files: [
-      'bot/teams/**',
-      'bot/infra/botStateStorage*.ts',
-      'bot/infra/**/botStateStorage*.ts',
-      'tests/**',
-      'bench/**',
-      'sandbox/**',
-    ],
-    rules: { 'no-restricted-imports': 'off' },
+    files: ['bot/infra/**', 'bot/state/**', 'bot/notifications/**', 'bot/redis/**', 'cards/**'],
+    rules: only(sdk, web, sandbox, demo, edges),
   },
-  {
-    files: ['bot/core/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: [
-                'botbuilder*',
-                'botframework-*',
-                'ioredis',
-                'restify',
-                '@microsoft/*',
-                '@azure/*',
-                'node:*',
-                'fs',
-                'http',
-                'https',
-                'net',
-              ],
-              message: 'The core is plain TypeScript with no I/O.',
-            },
-            { group: ['../*'], message: 'The core depends on nothing outside it.' },
-          ],
-        },
-      ],
-    },
-  },
+  // Developer tools may read the demo tenants (the Playground plays its people).
+  { files: ['scripts/**'], rules: only(sdk, web, sandbox) },
+  // The emulators, the tests and the benchmarks stand outside the product and may reach into any part.
+  { files: ['sandbox/**', 'demo/**', 'tests/**', 'bench/**'], rules: { 'no-restricted-imports': 'off' } },
+  { files: ['**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

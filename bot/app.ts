@@ -1,31 +1,37 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { Config } from './config';
 import type { Member, Person } from './core/model';
-import type { Clock, OnceGate, TenantDirectory } from './core/ports';
+import type { Clock, OnceGate } from './core/ports';
 import { TenantAssociation } from './core/tenantAssociation';
+import { TenantSignIn } from './core/tenantSignIn';
 import { createServer } from './http/server';
 import { GraphTenantDirectory } from './infra/graph/graphTenantDirectory';
 import { MemoryOnceGate } from './infra/memory/memoryOnceGate';
 import { createMemoryStores } from './infra/memory/memoryStores';
-import { systemClock } from './infra/memory/systemClock';
 import { randomIds } from './infra/randomIds';
-import { connectRedis, isRedisUnavailable } from './infra/redis/connection';
-import { RedisKeys } from './infra/redis/keys';
 import { RedisOnceGate } from './infra/redis/redisOnceGate';
 import { createRedisStores } from './infra/redis/redisStores';
 import type { Stores } from './infra/stores';
+import { systemClock } from './infra/systemClock';
 import { fetchOptionsTrusting } from './infra/trustedFetch';
-import { startNotifications } from './infra/notifications';
-import { TeamsNotificationSender } from './teams/notificationSender';
 import { consoleLog, type Log } from './log';
+import {
+  createMemoryNotificationStores,
+  createRedisNotificationStores,
+  startNotifications,
+  type NotificationStores,
+} from './notifications';
+import { Subscriptions } from './notifications/subscriptions';
+import { connectRedis } from './redis/connection';
+import { RedisKeys } from './redis/keys';
+import { ChatStateStore } from './state/chatState';
+import { MemoryStateStorage } from './state/memoryStateStorage';
+import { RedisStateStorage } from './state/redisStateStorage';
+import type { StateStorage } from './state/stateStorage';
 import { createAdapter } from './teams/adapter';
-import { TenantAssociationBot } from './teams/bot';
-import { CardActions } from './teams/cardActions';
-import { ChatMemoryStore } from './teams/chatMemory';
+import { TeamsBot } from './teams/bot';
 import { handleActivity } from './teams/messagesEndpoint';
-import { Subscriptions } from './teams/subscriptions';
-import { TenantSignIn } from './teams/tenantSignIn';
+import { notificationSenderFor } from './teams/notificationSender';
 
 /** Finished requests are remembered this long, so a late click is answered clearly. */
 const RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
@@ -41,24 +47,23 @@ export interface RunningApp {
   /** e.g. http://127.0.0.1:3978 */
   origin: string;
   port: number;
-  /** 'redis' or 'memory'. */
   storage: 'redis' | 'memory';
-  service: TenantAssociation;
   close(): Promise<void>;
 }
 
+/** The bot process: its storage, the use cases, the Teams edge, the notifications, and the HTTP server. */
 export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
   const log = options.log ?? consoleLog;
   const clock = options.clock ?? systemClock;
   const storage = await openStorage(config, clock, log);
-  const { stores } = storage;
+  const { stores, notificationStores } = storage;
+  const account = config.account;
 
-  const service = new TenantAssociation({
-    account: config.account,
+  const association = new TenantAssociation({
+    account,
     members: stores.members,
     associations: stores.associations,
     requests: stores.requests,
-    audit: stores.audit,
     clock,
     ids: randomIds,
     requestLifetimeMs: config.requestLifetimeMs,
@@ -69,54 +74,51 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   await bootstrapMembers(config, stores, options.seedMembers ?? []);
 
   const graphFetch = fetchOptionsTrusting(config.extraCaFile);
-  const directory: TenantDirectory = new GraphTenantDirectory({
-    baseUrl: config.graphUrl,
-    fetchOptions: graphFetch,
-  });
-  const memory = new ChatMemoryStore(stores.state);
-  const bot = new TenantAssociationBot({
-    service,
-    memory,
-    conversations: stores.conversations,
-    subscriptions: new Subscriptions(service, stores.conversations, clock),
-    clock,
-    signIn: new TenantSignIn({
-      connectionName: config.oauthConnectionName,
-      service,
-      directory,
-      memory,
-      gate: storage.gate,
+  const directory = new GraphTenantDirectory({ baseUrl: config.graphUrl, fetchOptions: graphFetch });
+  const bot = new TeamsBot(
+    {
+      account,
+      association,
+      signIn: new TenantSignIn({
+        association,
+        directory,
+        gate: storage.gate,
+        clock,
+        signInLifetimeMs: config.signInLifetimeMs,
+      }),
+      subscriptions: new Subscriptions({
+        account,
+        members: stores.members,
+        conversations: notificationStores.conversations,
+      }),
+      conversations: notificationStores.conversations,
       clock,
-      signInLifetimeMs: config.signInLifetimeMs,
-    }),
-    cardActions: new CardActions(service, memory),
-    isStorageFault: isRedisUnavailable,
-    log,
-  });
+      connectionName: config.oauthConnectionName,
+      log,
+    },
+    new ChatStateStore(storage.state),
+  );
   const adapter = createAdapter(config);
   adapter.onTurnError = async (_context, error) => log('turn failed outside the bot', error);
   const notifications = config.notificationWorkers
     ? await startNotifications({
-        ...(config.redis.url ? { redis: { url: config.redis.url } } : {}),
-        prefix: config.redis.keyPrefix,
-        stores,
-        sender: new TeamsNotificationSender({
-          adapter,
-          botAppId: config.bot.id,
-          ...(config.teamsAppId ? { teamsAppId: config.teamsAppId } : {}),
-        }),
-        accountId: config.account.id,
+        redisUrl: config.redis.url,
+        keys: storage.keys,
+        members: stores.members,
+        stores: notificationStores,
+        sender: notificationSenderFor(config),
+        accountId: account.id,
         log,
       })
     : undefined;
 
-  const server: Server = createServer({
+  const server = createServer({
     messages: (request) => handleActivity(adapter, request, (context) => bot.run(context)),
     ready: storage.ready,
     log,
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
@@ -125,11 +127,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     origin: `http://${host}:${port}`,
     port,
     storage: storage.kind,
-    service,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await notifications?.close();
-      server.closeIdleConnections();
+      server.server.closeIdleConnections();
       await closed;
       await graphFetch.dispatcher?.close();
       await storage.close();
@@ -139,28 +140,38 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
 interface OpenStorage {
   kind: 'redis' | 'memory';
+  keys: RedisKeys;
   stores: Stores;
+  notificationStores: NotificationStores;
+  state: StateStorage;
   gate: OnceGate;
   ready: () => Promise<boolean>;
   close: () => Promise<void>;
 }
 
 async function openStorage(config: Config, clock: Clock, log: Log): Promise<OpenStorage> {
+  const keys = new RedisKeys(config.redis.keyPrefix);
   if (!config.redis.url) {
+    const notificationStores = createMemoryNotificationStores();
     return {
       kind: 'memory',
-      stores: createMemoryStores({ clock }),
+      keys,
+      stores: createMemoryStores({ clock, outbox: notificationStores.outbox }),
+      notificationStores,
+      state: new MemoryStateStorage({ clock }),
       gate: new MemoryOnceGate(clock),
       ready: async () => true,
       close: async () => {},
     };
   }
   const client = await connectRedis(config.redis.url, { onError: (error) => log('redis', error) });
-  const prefix = config.redis.keyPrefix;
   return {
     kind: 'redis',
-    stores: createRedisStores(client, { prefix }),
-    gate: new RedisOnceGate(client, new RedisKeys(prefix)),
+    keys,
+    stores: createRedisStores(client, keys),
+    notificationStores: createRedisNotificationStores(client, keys),
+    state: new RedisStateStorage(client, keys),
+    gate: new RedisOnceGate(client, keys),
     ready: async () => (await client.ping()) === 'PONG',
     close: async () => {
       await client.quit().catch(() => client.disconnect());

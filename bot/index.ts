@@ -1,40 +1,18 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { config as loadEnvFile } from 'dotenv';
 import { startApp, type RunningApp } from './app';
-import { ConfigError, loadConfig, type Config } from './config';
+import type { Config } from './config';
+import { configFromEnvironment } from './environment';
+import { startLocalSandbox } from './localSandbox';
 import { consoleLog } from './log';
 
-/** env/.env.<ENV_NAME> (default local), then its .user file for secrets; the process environment wins. */
-function loadEnvFiles(): void {
-  const name = process.env.ENV_NAME ?? 'local';
-  for (const file of [`env/.env.${name}.user`, `env/.env.${name}`]) {
-    const path = resolve(process.cwd(), file);
-    if (existsSync(path)) loadEnvFile({ path });
-  }
-}
-
 async function main(): Promise<void> {
-  loadEnvFiles();
-  let config: Config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-
+  const config = configFromEnvironment();
   const closers: (() => Promise<void>)[] = [];
   let app: RunningApp;
   if (config.localMode) {
-    const { startLocalMode } = await import('./localMode');
-    const local = await startLocalMode(config);
-    closers.push(() => local.sandbox.close());
-    app = await startApp(local.config, { seedMembers: local.members });
-    announceLocal(app, local.config);
+    const sandbox = await startLocalSandbox(config);
+    closers.push(() => sandbox.close());
+    app = await startApp(sandbox.config, { seedMembers: sandbox.members });
+    announceLocal(app, sandbox.config);
   } else {
     app = await startApp(config);
     consoleLog(`Bot listening on ${config.host}:${app.port} (/api/messages), storage: ${app.storage}`);

@@ -1,77 +1,85 @@
-import { ConfigError, loadConfig, type Config } from './config';
-import { loadEnvFiles } from './envFiles';
-import { startNotifications } from './infra/notifications';
-import { connectRedis } from './infra/redis/connection';
-import { createRedisStores } from './infra/redis/redisStores';
-import { consoleLog } from './log';
-import { createAdapter } from './teams/adapter';
-import { TeamsNotificationSender } from './teams/notificationSender';
+import type { Config } from './config';
+import { configFromEnvironment } from './environment';
+import { consoleLog, type Log } from './log';
+import {
+  createRedisNotificationStores,
+  startNotifications,
+  type DeliveryPolicy,
+  type RunningNotifications,
+} from './notifications';
+import { RedisMemberStore } from './infra/redis/redisMemberStore';
+import { connectRedis } from './redis/connection';
+import { RedisKeys } from './redis/keys';
+import { notificationSenderFor } from './teams/notificationSender';
+
+export interface WorkerOptions {
+  log?: Log;
+  policy?: Partial<DeliveryPolicy>;
+  /** A send that takes longer is abandoned and retried later. */
+  senderTimeoutMs?: number;
+}
 
 /**
- * `npm run worker`: only the notification relay and delivery workers, with the bot's configuration. Any
- * number of these (and of bot processes, which run the same workers) share the queue in Redis.
+ * The notification relay and delivery workers alone, with the bot's configuration. Any number of these
+ * (and of bot processes, which run the same workers) share the queue in Redis.
  */
+export async function startWorker(
+  config: Config,
+  options: WorkerOptions = {},
+): Promise<RunningNotifications> {
+  const log = options.log ?? consoleLog;
+  const { url } = config.redis;
+  if (!url) throw new Error('REDIS_URL is required: the workers take their deliveries from Redis.');
+  const keys = new RedisKeys(config.redis.keyPrefix);
+  const client = await connectRedis(url, { onError: (error) => log('redis', error) });
+  const notifications = await startNotifications({
+    redisUrl: url,
+    keys,
+    members: new RedisMemberStore(client, keys),
+    stores: createRedisNotificationStores(client, keys),
+    sender: notificationSenderFor(config, options.senderTimeoutMs),
+    accountId: config.account.id,
+    log,
+    ...(options.policy ? { policy: options.policy } : {}),
+  });
+  return {
+    ...notifications,
+    close: async () => {
+      await notifications.close();
+      await client.quit().catch(() => client.disconnect());
+    },
+  };
+}
+
+/** `npm run worker`. */
 async function main(): Promise<void> {
-  loadEnvFiles();
-  const config = configOrExit();
-  if (!config.redis.url) {
+  const config = configFromEnvironment();
+  if (!config.account.id) {
     console.error(
-      'Configuration error: REDIS_URL is required: the workers take their deliveries from Redis.',
+      "Configuration error: ACCOUNT_ID is required: the workers deliver one account's notifications.",
     );
     process.exit(1);
   }
-  const redisUrl = config.redis.url;
-  const prefix = config.redis.keyPrefix;
-  const client = await connectRedis(redisUrl, { onError: (error) => consoleLog('redis', error) });
-  const stores = createRedisStores(client, { prefix });
-  const sender = new TeamsNotificationSender({
-    adapter: createAdapter(config),
-    botAppId: config.bot.id,
-    ...(config.teamsAppId ? { teamsAppId: config.teamsAppId } : {}),
-  });
-  const accountId = config.account.id || (await localAccountId(config));
-  const notifications = await startNotifications({
-    redis: { url: redisUrl },
-    prefix,
-    stores,
-    sender,
-    accountId,
-  });
-  consoleLog(`Notification worker running for account ${accountId} (Redis prefix ${prefix})`);
+  const worker = await startWorker(config);
+  consoleLog(
+    `Notification worker running for account ${config.account.id} (Redis prefix ${config.redis.keyPrefix})`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     consoleLog(`${signal}: finishing the deliveries in hand`);
-    await notifications.close().catch((error) => consoleLog('shutdown step failed', error));
-    await client.quit().catch(() => client.disconnect());
+    await worker.close().catch((error) => consoleLog('shutdown step failed', error));
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
-/** Local mode's account comes from the demo directory, as in the bot process; the sandbox is loaded only then. */
-async function localAccountId(config: Config): Promise<string> {
-  if (!config.localMode) return config.account.id;
-  const { loadDemoDirectory } = await import('../sandbox/directory');
-  return loadDemoDirectory().account.id;
+if (require.main === module) {
+  main().catch((error) => {
+    consoleLog('worker failed to start', error instanceof Error ? error : String(error));
+    process.exit(1);
+  });
 }
-
-function configOrExit(): Config {
-  try {
-    return loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
-main().catch((error) => {
-  consoleLog('worker failed to start', error);
-  process.exit(1);
-});

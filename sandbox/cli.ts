@@ -1,11 +1,13 @@
 /**
- * Runs the sandbox on its own and prints where everything is, for debugging a bot started separately:
+ * Runs the sandbox in a process of its own. Local mode (`npm start` without BOT_ID) starts it with `--ipc`
+ * and learns where everything is from one message; by hand it prints where everything is, for a bot started
+ * separately:
  *   npx tsx sandbox/cli.ts [--bot-endpoint http://127.0.0.1:3978/api/messages] [--app-id ID --app-password PW]
  *                          [--require-auth] [--state-dir .sandbox] [--port-base 4100]
  * The bot process can trust the local CA with NODE_EXTRA_CA_CERTS=<state-dir>/ca.pem (kept across restarts).
  */
 import { parseArgs } from 'node:util';
-import { startSandbox } from './index';
+import { startSandbox, type Sandbox } from './index';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -17,6 +19,7 @@ async function main(): Promise<void> {
       'state-dir': { type: 'string', default: '.sandbox' },
       'port-base': { type: 'string' },
       host: { type: 'string' },
+      ipc: { type: 'boolean', default: false },
     },
   });
   const base = values['port-base'] ? Number(values['port-base']) : undefined;
@@ -39,6 +42,23 @@ async function main(): Promise<void> {
             graph: base + 4,
           },
   });
+
+  const stop = (): void => {
+    sandbox.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+
+  if (values.ipc && process.send) {
+    // The bot that started this process is gone (even killed): nothing is left to serve.
+    process.once('disconnect', stop);
+    process.send({ ready: localModeReport(sandbox) });
+    console.log(`Token service, Entra ID and Microsoft Graph emulators listening (CA ${sandbox.caCertPath})`);
+    return;
+  }
 
   const lines = [
     'Sandbox running (Ctrl+C to stop)',
@@ -63,15 +83,24 @@ async function main(): Promise<void> {
     ),
   ];
   console.log(lines.join('\n'));
+}
 
-  const stop = (): void => {
-    sandbox.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+/** What local mode's bot needs: the endpoints, the CA to trust, the demo account and its people's roles. */
+function localModeReport(sandbox: Sandbox) {
+  const { directory } = sandbox;
+  return {
+    botFrameworkAuthConfig: sandbox.botFrameworkAuthConfig(),
+    graphUrl: sandbox.urls.graph,
+    caCertPath: sandbox.caCertPath,
+    account: directory.account,
+    people: directory.teams.users.map((user) => ({
+      tenantId: directory.teams.tenantId,
+      objectId: user.objectId,
+      displayName: user.displayName,
+      userPrincipalName: user.userPrincipalName,
+      roles: user.partnerCenterRoles,
+    })),
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
 main().catch((err: unknown) => {

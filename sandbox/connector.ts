@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { Activity, ConversationAccount } from 'botbuilder';
-import type { DemoDirectory, TeamsUser } from './directory';
+import type { DemoDirectory, TeamsUser } from '../demo/directory';
 import {
   delay,
   type Handler,

@@ -7,7 +7,7 @@ import {
   type DirectoryTenant,
   type DirectoryUser,
   type PersonalAccount,
-} from './directory';
+} from '../demo/directory';
 import {
   bearerToken,
   delay,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadOrCreateLocalCa } from './ca';
 import { CHANNEL_ISSUER, type ChannelTokenForgery, startChannelAuth } from './channelAuth';
 import { type ConnectorEmulator, startConnector } from './connector';
-import { type DemoDirectory, loadDemoDirectory } from './directory';
+import { type DemoDirectory, loadDemoDirectory } from '../demo/directory';
 import { type GraphFault, type GraphSettings, startGraph } from './graph';
 import { BOT_FRAMEWORK_AUDIENCE, startLogin } from './login';
 import { startTokenService, type VerifyStateDelivery } from './tokenService';
@@ -16,8 +16,14 @@ export type {
   TeamsChannelAccount,
   ConnectorFault,
 } from './connector';
-export type { DemoDirectory, DirectoryTenant, DirectoryUser, PersonalAccount, TeamsUser } from './directory';
-export { CONSUMER_TENANT_ID, loadDemoDirectory, signInAccounts } from './directory';
+export type {
+  DemoDirectory,
+  DirectoryTenant,
+  DirectoryUser,
+  PersonalAccount,
+  TeamsUser,
+} from '../demo/directory';
+export { CONSUMER_TENANT_ID, loadDemoDirectory, signInAccounts } from '../demo/directory';
 export type { GraphFault, GraphSettings } from './graph';
 export { GLOBAL_ADMIN_ROLE_TEMPLATE_ID } from './graph';
 export type { HttpFault } from './http';

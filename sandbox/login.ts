@@ -1,6 +1,6 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
-import { CONSUMER_TENANT_ID, type DemoDirectory, findTenant, type SignInAccount } from './directory';
+import { CONSUMER_TENANT_ID, type DemoDirectory, findTenant, type SignInAccount } from '../demo/directory';
 import { type Handler, HttpError, readForm, type RunningServer, sendJson, serve } from './http';
 import { type Claims, nowSeconds, SigningKey } from './keys';
 

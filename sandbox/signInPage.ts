@@ -1,4 +1,4 @@
-import type { SignInAccount } from './directory';
+import type { SignInAccount } from '../demo/directory';
 import { escapeHtml as e } from './http';
 
 const STYLE = `

@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { ConversationReference } from 'botbuilder';
-import { type DemoDirectory, findAccount, type SignInAccount, signInAccounts } from './directory';
+import { type DemoDirectory, findAccount, type SignInAccount, signInAccounts } from '../demo/directory';
 import {
   bearerToken,
   type Handler,

@@ -1,20 +1,19 @@
-import { loadConfig } from '../bot/config';
-import { loadEnvFiles } from '../bot/envFiles';
-import { readDeadLetters } from '../bot/infra/notifications';
+import { configFromEnvironment } from '../bot/environment';
+import { readDeadLetters } from '../bot/notifications';
+import { RedisKeys } from '../bot/redis/keys';
 
 /**
  * npm run notifications:dead-letters [-- --limit N] [-- --json]: the deliveries that will not be retried by
  * themselves (refused by Teams, or out of attempts), newest first.
  */
 async function main(): Promise<void> {
-  loadEnvFiles();
-  const config = loadConfig(process.env);
+  const config = configFromEnvironment();
   if (!config.redis.url) throw new Error('REDIS_URL is required: dead letters are kept in Redis.');
   const args = process.argv.slice(2);
   const limitAt = args.indexOf('--limit');
   const limit = limitAt >= 0 ? Number(args[limitAt + 1]) : 100;
   if (!Number.isInteger(limit) || limit <= 0) throw new Error('--limit must be a whole number above 0');
-  const letters = await readDeadLetters({ url: config.redis.url }, config.redis.keyPrefix, limit);
+  const letters = await readDeadLetters(config.redis.url, new RedisKeys(config.redis.keyPrefix), limit);
   if (args.includes('--json')) {
     console.log(JSON.stringify(letters, null, 2));
     return;

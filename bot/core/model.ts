@@ -80,12 +80,7 @@ export interface AssociationRequest {
 }
 
 export type AuditAction =
-  | 'request.created'
-  | 'association.completed'
-  | 'request.cancelled'
-  | 'request.rejected'
-  | 'request.expired'
-  | 'member.bootstrapped';
+  'request.created' | 'association.completed' | 'request.cancelled' | 'request.rejected' | 'request.expired';
 
 export interface AuditEvent {
   at: string;
@@ -119,20 +114,4 @@ export interface NotificationEvent {
   reason?: string;
   /** Where the request was made: the card there already shows the outcome to the people in it. */
   conversationId: string;
-}
-
-export type ConversationKind = 'personal' | 'groupChat' | 'channel';
-
-/** A conversation the bot can write to later (proactively), captured when it was installed there. */
-export interface ConversationRef {
-  conversationId: string;
-  kind: ConversationKind;
-  tenantId: string;
-  /** For a personal chat: whose chat it is. */
-  user?: Pick<Person, 'tenantId' | 'objectId'>;
-  /** For a channel or group chat: its name, for `notify status`. */
-  name?: string;
-  /** The Bot Framework conversation reference as the Teams edge stored it; opaque to the core. */
-  reference: Record<string, unknown>;
-  updatedAt: string;
 }

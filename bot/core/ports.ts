@@ -2,7 +2,6 @@ import type {
   Association,
   AssociationRequest,
   AuditEvent,
-  ConversationRef,
   Member,
   NotificationEvent,
   Person,
@@ -72,40 +71,6 @@ export interface IdGenerator {
 export interface OnceGate {
   /** True the first time `key` is claimed within `ttlMs`, false after. */
   claim(key: string, ttlMs: number): Promise<boolean>;
-}
-
-/**
- * The eTag a state write carries to say "this item must not exist yet": two first writes of one item
- * cannot both win. Any other eTag must match the stored one; none (or '*') means last writer wins.
- */
-export const NEW_ITEM_ETAG = '!new';
-
-/** Where the bot can write proactively, and which conversations asked to hear about the account's events. */
-export interface ConversationStore {
-  save(accountId: string, ref: ConversationRef): Promise<void>;
-  /** Forgets the conversation (uninstalled, blocked, bot removed) and its subscription. */
-  remove(accountId: string, conversationId: string): Promise<void>;
-  get(accountId: string, conversationId: string): Promise<ConversationRef | undefined>;
-  /** The person's personal chat with the bot, if they installed it. */
-  personalOf(
-    accountId: string,
-    person: Pick<Person, 'tenantId' | 'objectId'>,
-  ): Promise<ConversationRef | undefined>;
-  subscribe(accountId: string, conversationId: string): Promise<void>;
-  unsubscribe(accountId: string, conversationId: string): Promise<void>;
-  subscriptions(accountId: string): Promise<ConversationRef[]>;
-}
-
-export type DeliveryOutcome =
-  | { kind: 'delivered' }
-  /** Try again later: throttled (429, honouring Retry-After), 412, 502, 503, 504, a timeout or the network. */
-  | { kind: 'retry'; reason: string; afterMs?: number }
-  /** The conversation is gone for good (403 ConversationBlockedByUser / BotNotInConversationRoster, 404): forget it. */
-  | { kind: 'gone'; reason: string }
-  /** Any other refusal: not retried, kept as a dead letter. */
-  | { kind: 'failed'; reason: string };
-
-/** Sends one notification into one conversation (the Teams edge implements it). */
-export interface NotificationSender {
-  send(to: ConversationRef, event: NotificationEvent): Promise<DeliveryOutcome>;
+  /** Gives a claim back: the work it guarded failed, and the same delivery may be acted on again. */
+  release(key: string): Promise<void>;
 }

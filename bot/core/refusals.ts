@@ -18,4 +18,10 @@ export type Refusal =
   /** The action belongs to another kind of request (e.g. Approve on a personal review). */
   | { kind: 'actionNotAvailable'; request: AssociationRequest }
   | { kind: 'requestExpired'; request: AssociationRequest }
-  | { kind: 'requestFinished'; request: AssociationRequest };
+  | { kind: 'requestFinished'; request: AssociationRequest }
+  /** A code arrived, but this person has no sign-in in progress here. */
+  | { kind: 'noSignInInProgress' }
+  /** The sign-in card was shown longer ago than a code is accepted. */
+  | { kind: 'signInExpired' }
+  /** The token service did not accept the code (mistyped, used, or too old). */
+  | { kind: 'codeRejected' };

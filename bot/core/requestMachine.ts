@@ -1,7 +1,5 @@
 import { OPEN_STATES, type AssociationRequest, type Person, type RequestState } from './model';
-import type { Refusal } from './refusals';
-
-export type Decision = { ok: true; next: AssociationRequest } | { ok: false; refusal: Refusal };
+import { ok, refuse, type Result } from './result';
 
 export type RequestAction = 'confirm' | 'cancel' | 'approve' | 'reject' | 'withdraw';
 
@@ -59,7 +57,7 @@ export function decide(
   action: RequestAction,
   actor: Actor,
   context: Context,
-): Decision {
+): Result<AssociationRequest> {
   const rule = RULES[action];
   const isRequester = samePerson(request.requestedBy, actor.person);
   if (request.conversationId !== context.conversationId) return refuse({ kind: 'foreignRequest' });
@@ -73,7 +71,7 @@ export function decide(
   if (rule.by === 'manager' && isRequester && context.policy === 'two-person') {
     return refuse({ kind: 'ownRequest', request });
   }
-  return { ok: true, next: advance(request, rule.to, actor.person, context.now, context.reason) };
+  return ok(advance(request, rule.to, actor.person, context.now, context.reason));
 }
 
 /** What this person may do with the request now: the buttons their view of the card shows. */
@@ -113,8 +111,4 @@ export function samePerson(
   b: Pick<Person, 'tenantId' | 'objectId'>,
 ) {
   return a.objectId === b.objectId && a.tenantId.toLowerCase() === b.tenantId.toLowerCase();
-}
-
-function refuse(refusal: Refusal): Decision {
-  return { ok: false, refusal };
 }

@@ -8,15 +8,7 @@ import type {
   NotificationKind,
   Person,
 } from './model';
-import type {
-  AssociationStore,
-  AuditLog,
-  Clock,
-  IdGenerator,
-  MemberStore,
-  RequestStore,
-  TenantLookup,
-} from './ports';
+import type { AssociationStore, Clock, IdGenerator, MemberStore, RequestStore, TenantLookup } from './ports';
 import type { Refusal } from './refusals';
 import {
   advance,
@@ -28,6 +20,7 @@ import {
   type Context,
   type RequestAction,
 } from './requestMachine';
+import { ok, refuse, type Result } from './result';
 import { canAssociateTenants, defaultDomainOf, isPersonalAccountTenant, orderedDomains } from './rules';
 
 export interface TenantAssociationDeps {
@@ -35,7 +28,6 @@ export interface TenantAssociationDeps {
   members: MemberStore;
   associations: AssociationStore;
   requests: RequestStore;
-  audit: AuditLog;
   clock: Clock;
   ids: IdGenerator;
   /** How long a review in a personal chat waits for Confirm. */
@@ -46,8 +38,6 @@ export interface TenantAssociationDeps {
   /** How long a finished request is remembered, so a late click gets a clear answer instead of "not found". */
   retentionMs: number;
 }
-
-export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
 
 /** Where a request is made: a personal chat is reviewed and confirmed; elsewhere a Manager approves. */
 export interface Where {
@@ -89,17 +79,29 @@ export class TenantAssociation {
   }
 
   /** R1: may this person associate a tenant themselves? Checked before sign-in and again at every step. */
-  async authorize(person: Person): Promise<Outcome<Member>> {
+  async authorize(person: Person): Promise<Result<Member>> {
     const actor = await this.actorOf(person);
-    if (!actor.isManager) return refuse({ kind: 'roleRequired', role: 'Manager', isMember: actor.isMember });
-    return { ok: true, value: actor.member as Member };
+    if (!actor.member || !actor.isManager) {
+      return refuse({ kind: 'roleRequired', role: 'Manager', isMember: actor.isMember });
+    }
+    return ok(actor.member);
+  }
+
+  /**
+   * R1 before the sign-in card: in a personal chat only a Manager may start, and reviews the tenant
+   * themselves; in a group chat or channel anyone may ask, and a Manager approves.
+   */
+  async mayStart(person: Person, where: Where): Promise<Result<void>> {
+    if (where.isGroup) return ok(undefined);
+    const authorized = await this.authorize(person);
+    return authorized.ok ? ok(undefined) : authorized;
   }
 
   /** Any user of the account may see which tenants are associated with it. */
-  async listTenants(person: Person): Promise<Outcome<Association[]>> {
+  async listTenants(person: Person): Promise<Result<Association[]>> {
     const member = await this.deps.members.get(this.deps.account.id, person);
     if (!member) return refuse({ kind: 'roleRequired', role: 'Manager', isMember: false });
-    return { ok: true, value: await this.deps.associations.list(this.deps.account.id) };
+    return ok(await this.deps.associations.list(this.deps.account.id));
   }
 
   async managers(): Promise<Member[]> {
@@ -110,15 +112,9 @@ export class TenantAssociation {
    * After sign-in: opens a request for the tenant the person signed in to (R2). In a personal chat only a
    * Manager may, and reviews it themselves (R3); in a group chat anyone may ask, and a Manager approves (R1).
    */
-  async openRequest(
-    person: Person,
-    where: Where,
-    lookup: TenantLookup,
-  ): Promise<Outcome<AssociationRequest>> {
-    if (!where.isGroup) {
-      const authorized = await this.authorize(person);
-      if (!authorized.ok) return authorized;
-    }
+  async openRequest(person: Person, where: Where, lookup: TenantLookup): Promise<Result<AssociationRequest>> {
+    const allowed = await this.mayStart(person, where);
+    if (!allowed.ok) return allowed;
     if (lookup.kind === 'personalAccount' || isPersonalAccountTenant(lookup.signIn.tenantId)) {
       const upn =
         lookup.kind === 'personalAccount' ? lookup.userPrincipalName : lookup.signIn.user.userPrincipalName;
@@ -147,7 +143,7 @@ export class TenantAssociation {
       this.retainUntil(request),
       this.auditOf(request, 'request.created', person),
     );
-    return { ok: true, value: request };
+    return ok(request);
   }
 
   /**
@@ -161,15 +157,35 @@ export class TenantAssociation {
     conversationId: string,
     requestId: string,
     reason?: string,
-  ): Promise<Outcome<AssociationRequest>> {
+  ): Promise<Result<AssociationRequest>> {
+    const loaded = await this.load(requestId);
+    return loaded.ok ? this.actOn(loaded.value, action, person, conversationId, reason) : loaded;
+  }
+
+  /** `cancel` typed by the requester: a personal review is cancelled, a request to the chat is withdrawn. */
+  async cancel(
+    person: Person,
+    conversationId: string,
+    requestId: string,
+  ): Promise<Result<AssociationRequest>> {
     const loaded = await this.load(requestId);
     if (!loaded.ok) return loaded;
-    const request = loaded.value;
+    const action = loaded.value.approval ? 'withdraw' : 'cancel';
+    return this.actOn(loaded.value, action, person, conversationId);
+  }
+
+  private async actOn(
+    request: AssociationRequest,
+    action: RequestAction,
+    person: Person,
+    conversationId: string,
+    reason?: string,
+  ): Promise<Result<AssociationRequest>> {
     const actor = await this.actorOf(person);
     const decision = decide(request, action, actor, this.context(conversationId, clip(reason)));
     if (!decision.ok) return this.settle(request, decision.refusal);
 
-    const { next } = decision;
+    const next = decision.value;
     const association = next.state === 'completed' ? this.associationFrom(next, person) : undefined;
     const kind = NOTIFY_OF[action];
     const result = await this.deps.requests.transition(
@@ -182,7 +198,7 @@ export class TenantAssociation {
       },
       this.retainUntil(next),
     );
-    if (result.ok) return { ok: true, value: next };
+    if (result.ok) return ok(next);
     if (result.reason === 'alreadyAssociated') {
       // R8: associated meanwhile (another request, another Manager): close this one, write nothing new.
       const closed = advance(request, 'cancelled', person, this.deps.clock.now(), 'alreadyAssociated');
@@ -196,20 +212,17 @@ export class TenantAssociation {
       );
       return refuse({ kind: 'alreadyAssociated', association: result.existing });
     }
-    return this.afterConflict(requestId);
+    return this.afterConflict(request.id);
   }
 
   /** The request as this person sees it now, with what they may do; an overdue request is expired first. */
-  async view(person: Person, conversationId: string, requestId: string): Promise<Outcome<RequestView>> {
+  async view(person: Person, conversationId: string, requestId: string): Promise<Result<RequestView>> {
     const loaded = await this.load(requestId);
     if (!loaded.ok) return loaded;
     if (loaded.value.conversationId !== conversationId) return refuse({ kind: 'foreignRequest' });
     const request = (await this.expireIfDue(loaded.value)) ?? loaded.value;
     const actor = await this.actorOf(person);
-    return {
-      ok: true,
-      value: { request, actions: availableActions(request, actor, this.context(conversationId)) },
-    };
+    return ok({ request, actions: availableActions(request, actor, this.context(conversationId)) });
   }
 
   async find(requestId: string): Promise<AssociationRequest | undefined> {
@@ -235,13 +248,13 @@ export class TenantAssociation {
     };
   }
 
-  private async load(requestId: string): Promise<Outcome<AssociationRequest>> {
+  private async load(requestId: string): Promise<Result<AssociationRequest>> {
     const request = await this.deps.requests.get(this.deps.account.id, requestId);
-    return request ? { ok: true, value: request } : refuse({ kind: 'requestNotFound' });
+    return request ? ok(request) : refuse({ kind: 'requestNotFound' });
   }
 
   /** A refused action on an overdue request records its expiry, so every later view agrees. */
-  private async settle(request: AssociationRequest, refusal: Refusal): Promise<Outcome<never>> {
+  private async settle(request: AssociationRequest, refusal: Refusal): Promise<Result<never>> {
     if (refusal.kind !== 'requestExpired') return refuse(refusal);
     return refuse({ kind: 'requestExpired', request: (await this.expireIfDue(request)) ?? request });
   }
@@ -265,7 +278,7 @@ export class TenantAssociation {
   }
 
   /** Someone else moved the request first: tell this person what it became. */
-  private async afterConflict(requestId: string): Promise<Outcome<never>> {
+  private async afterConflict(requestId: string): Promise<Result<never>> {
     const current = await this.find(requestId);
     return current
       ? refuse({ kind: 'requestFinished', request: current })
@@ -324,8 +337,4 @@ export class TenantAssociation {
 function clip(reason: string | undefined): string | undefined {
   const trimmed = reason?.trim();
   return trimmed ? trimmed.slice(0, 500) : undefined;
-}
-
-function refuse(refusal: Refusal): { ok: false; refusal: Refusal } {
-  return { ok: false, refusal };
 }

@@ -1,29 +1,30 @@
+/** What a person can type to the bot. */
 export type Command =
-  | { name: 'associate'; another: boolean }
+  | { name: 'associate' }
   | { name: 'tenants' }
   | { name: 'cancel' }
   | { name: 'signOut' }
   | { name: 'help' }
-  | { name: 'notify'; setting: 'here' | 'off' | 'status' }
+  | { name: 'notifyHere' }
+  | { name: 'notifyOff' }
+  | { name: 'notifyStatus' }
   | { name: 'magicCode'; code: string }
   | { name: 'unknown'; text: string };
 
+/**
+ * `associate another tenant` is the same command as `associate tenant`: every association starts with a
+ * fresh sign-in (R7), so there is nothing different to do for "another".
+ */
 const PHRASES: [RegExp, Command][] = [
-  [
-    /^associate (another|a new|one more) (azure ad |entra id |entra )?tenant$/,
-    { name: 'associate', another: true },
-  ],
-  [
-    /^associate( an?)?( existing)?( azure ad| entra id| entra)?( tenant)?$/,
-    { name: 'associate', another: false },
-  ],
+  [/^associate (another|a new|one more) (azure ad |entra id |entra )?tenant$/, { name: 'associate' }],
+  [/^associate( an?)?( existing)?( azure ad| entra id| entra)?( tenant)?$/, { name: 'associate' }],
   [/^(list )?(associated )?tenants$|^show tenants$/, { name: 'tenants' }],
   [/^(cancel|stop)$/, { name: 'cancel' }],
   [/^(sign ?out|log ?out)$/, { name: 'signOut' }],
   [/^(help|\?|hi|hello)$/, { name: 'help' }],
-  [/^(notify here|notify on|subscribe)$/, { name: 'notify', setting: 'here' }],
-  [/^(notify off|unsubscribe)$/, { name: 'notify', setting: 'off' }],
-  [/^notify( status)?$/, { name: 'notify', setting: 'status' }],
+  [/^(notify here|notify on|subscribe)$/, { name: 'notifyHere' }],
+  [/^(notify off|unsubscribe)$/, { name: 'notifyOff' }],
+  [/^notify( status)?$/, { name: 'notifyStatus' }],
 ];
 
 /** Reads what a person typed, forgiving case, spacing and trailing punctuation. */

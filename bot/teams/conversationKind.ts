@@ -1,5 +1,6 @@
 import type { Activity } from 'botbuilder';
-import type { ConversationKind } from '../core/model';
+import type { Where } from '../core/tenantAssociation';
+import type { ConversationKind } from '../notifications/model';
 
 /** Teams says what kind of conversation an activity belongs to; a missing type means a personal chat. */
 export function conversationKindOf(activity: Activity): ConversationKind {
@@ -9,4 +10,9 @@ export function conversationKindOf(activity: Activity): ConversationKind {
 
 export function isGroup(activity: Activity): boolean {
   return conversationKindOf(activity) !== 'personal';
+}
+
+/** Where a request is made: a personal chat is reviewed by the person, elsewhere a Manager approves. */
+export function whereOf(activity: Activity): Where {
+  return { conversationId: activity.conversation.id, isGroup: isGroup(activity) };
 }

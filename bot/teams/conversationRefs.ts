@@ -1,5 +1,5 @@
 import { TurnContext, type Activity } from 'botbuilder';
-import type { ConversationRef } from '../core/model';
+import type { ConversationRef } from '../notifications/model';
 import { conversationKindOf } from './conversationKind';
 
 /**

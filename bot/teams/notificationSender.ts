@@ -1,8 +1,11 @@
 import { TurnContext, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
 import { notificationCard, notificationSummary } from '../../cards/notificationCard';
-import type { ConversationRef, NotificationEvent } from '../core/model';
-import type { DeliveryOutcome, NotificationSender } from '../core/ports';
+import type { Config } from '../config';
+import type { NotificationEvent } from '../core/model';
+import type { ConversationRef } from '../notifications/model';
+import { RETRY_STATUSES, type DeliveryOutcome, type NotificationSender } from '../notifications/ports';
+import { createAdapter } from './adapter';
 
 export interface TeamsNotificationSenderOptions {
   adapter: Pick<CloudAdapter, 'continueConversationAsync'>;
@@ -19,8 +22,16 @@ const WARM_UP_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
 
 /** 403 codes that mean the bot can never write there again: the reference is dropped. */
 const GONE_CODES = new Set(['ConversationBlockedByUser', 'BotNotInConversationRoster']);
-/** Worth trying again later: throttled, precondition (Teams' concurrent-update answer), gateway trouble. */
-const RETRY_STATUSES = new Set([408, 412, 429, 500, 502, 503, 504]);
+
+/** The sender of a deployment: its bot id, its Teams app (for the card's link), a connector of its own. */
+export function notificationSenderFor(config: Config, timeoutMs?: number): TeamsNotificationSender {
+  return new TeamsNotificationSender({
+    adapter: createAdapter(config),
+    botAppId: config.bot.id,
+    ...(config.teamsAppId ? { teamsAppId: config.teamsAppId } : {}),
+    ...(timeoutMs ? { timeoutMs } : {}),
+  });
+}
 
 /** Sends a notification card into a conversation through the Bot Connector, and says how it went. */
 export class TeamsNotificationSender implements NotificationSender {

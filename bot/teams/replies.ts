@@ -1,5 +1,6 @@
-import type { Account, AssociationRequest, ConversationRef } from '../core/model';
-import type { Refusal } from '../core/refusals';
+import type { Account, AssociationRequest } from '../core/model';
+import type { ConversationRef } from '../notifications/model';
+import type { SubscriptionRefusal } from '../notifications/subscriptions';
 
 const CREATE_TENANT_URL =
   'https://learn.microsoft.com/partner-center/account-settings/create-new-azure-ad-tenant';
@@ -31,13 +32,9 @@ export const replies = {
 
   signInTitle: 'Sign in to the tenant',
 
-  noSignInInProgress: 'There is no tenant sign-in in progress. Type **associate tenant** to start one.',
-
-  codeRejected:
-    "That code didn't work. Codes work once and for 10 minutes: select **Sign in to the tenant** again to get a new one, " +
-    'or type **cancel**.',
-
-  signInExpired: 'That sign-in took too long. Type **associate tenant** to start again.',
+  signInFailed: (detail?: string) =>
+    `The sign-in to the tenant didn't complete${detail ? ` (${clip(detail)})` : ''}, so nothing was changed. ` +
+    'Select **Sign in to the tenant** to try again, or type **associate tenant** to start over.',
 
   directoryUnavailable:
     "I couldn't read the directory of the tenant you signed in to: Microsoft Graph didn't answer. " +
@@ -59,6 +56,8 @@ export const replies = {
   nothingToCancel: 'There is nothing to cancel.',
 
   unknownAction: 'Type **help** to see what I can do.',
+
+  unknownCardAction: "That card action isn't something I know. Type **help** to see what I can do.",
 
   signedOut: "You're signed out of the tenant sign-in. Type **associate tenant** to sign in again.",
 
@@ -92,7 +91,7 @@ export const replies = {
     `Hi! I help the Managers of **${account.displayName}** associate their Microsoft Entra ID tenants with it. ` +
     'Type **associate tenant** to begin, or **help** to see everything I can do.',
 
-  refusal: (refusal: Refusal, account: Account): string => {
+  refusal: (refusal: SubscriptionRefusal, account: Account): string => {
     switch (refusal.kind) {
       case 'roleRequired':
         return refusal.isMember
@@ -128,6 +127,17 @@ export const replies = {
         return 'This request expired before it was confirmed, so nothing was associated. Type **associate tenant** to start again.';
       case 'requestFinished':
         return finished(refusal.request);
+      case 'noSignInInProgress':
+        return 'There is no tenant sign-in in progress. Type **associate tenant** to start one.';
+      case 'signInExpired':
+        return 'That sign-in took too long. Type **associate tenant** to start again.';
+      case 'codeRejected':
+        return (
+          "That code didn't work. Codes work once and for 10 minutes: select **Sign in to the tenant** again to get a new one, " +
+          'or type **cancel**.'
+        );
+      case 'personalChat':
+        return replies.notifyPersonal(account);
     }
   },
 };

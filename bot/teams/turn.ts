@@ -1,12 +1,45 @@
-import { CardFactory, type Activity, type CloudAdapterBase, type TurnContext } from 'botbuilder';
-import type { UserTokenClient } from 'botframework-connector';
+import { CardFactory, type Activity, type TurnContext } from 'botbuilder';
 import type { CardAttachment } from '../../cards';
+import type { Account, Person } from '../core/model';
+import type { Clock } from '../core/ports';
+import type { TenantAssociation } from '../core/tenantAssociation';
+import type { TenantSignIn } from '../core/tenantSignIn';
+import type { Log } from '../log';
+import type { ConversationStore } from '../notifications/ports';
+import type { Subscriptions } from '../notifications/subscriptions';
+import type { ChatStateSession } from '../state/chatState';
 
-export function userTokenClientOf(context: TurnContext): UserTokenClient {
-  const adapter = context.adapter as CloudAdapterBase;
-  const client = context.turnState.get<UserTokenClient>(adapter.UserTokenClientKey);
-  if (!client) throw new Error('No user token client on this turn');
-  return client;
+/** What every handler can reach: the use cases and the few settings the Teams edge needs. */
+export interface BotServices {
+  account: Account;
+  association: TenantAssociation;
+  signIn: TenantSignIn;
+  subscriptions: Subscriptions;
+  conversations: ConversationStore;
+  clock: Clock;
+  /** The Azure Bot OAuth connection used to sign in to the tenant to associate. */
+  connectionName: string;
+  log: Log;
+}
+
+/** One turn as a handler sees it. */
+export interface Turn {
+  context: TurnContext;
+  activity: Activity;
+  app: BotServices;
+  /** What the bot remembers of this person here, read only if a handler asks. */
+  state: ChatStateSession;
+}
+
+/** A turn from a person Teams identified (every message and invoke a user sends). */
+export interface PersonTurn extends Turn {
+  person: Person;
+}
+
+/** What an invoke handler answers; the router sends it as the invoke response. */
+export interface InvokeResponse {
+  status: number;
+  body?: unknown;
 }
 
 export async function sendCard(context: TurnContext, card: CardAttachment): Promise<string | undefined> {
@@ -29,12 +62,8 @@ export async function replaceCard(
   await context.updateActivity(update);
 }
 
-export async function sendInvokeResponse(
-  context: TurnContext,
-  status: number,
-  body?: unknown,
-): Promise<void> {
-  await context.sendActivity({ type: 'invokeResponse', value: { status, body } });
+export async function sendInvokeResponse(context: TurnContext, response: InvokeResponse): Promise<void> {
+  await context.sendActivity({ type: 'invokeResponse', value: response });
 }
 
 /** Universal Actions: the invoke response carries the card that replaces the clicked one. */

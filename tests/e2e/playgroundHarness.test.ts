@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { configAs, committedConfigPath, findTeamsUser, loadTeamsOrg } from '../../sandbox/playground';
+import { configAs, committedConfigPath, findTeamsUser, loadTeamsOrg } from '../../scripts/playground';
 import { freePort } from '../support/freePort';
 import {
   Playground,

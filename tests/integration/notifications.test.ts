@@ -2,14 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import type { ConversationRef } from '../../bot/core/model';
 import { createMemoryStores } from '../../bot/infra/memory/memoryStores';
-import { deliveryId, startNotifications } from '../../bot/infra/notifications';
-import { enqueueDeliveries, openDeliveryQueue } from '../../bot/infra/notifications/deliveryQueue';
-import { deliveryPolicy } from '../../bot/infra/notifications/deliveryPolicy';
-import { RELAY_GROUP } from '../../bot/infra/notifications/outboxRelay';
-import { recipientsOf } from '../../bot/infra/notifications/recipients';
-import { RedisKeys } from '../../bot/infra/redis/keys';
+import { createMemoryNotificationStores, startNotifications } from '../../bot/notifications';
+import { deliveryId } from '../../bot/notifications/deliveryIds';
+import { deliveryPolicy } from '../../bot/notifications/deliveryPolicy';
+import type { ConversationRef } from '../../bot/notifications/model';
+import { recipientsOf } from '../../bot/notifications/recipients';
+import { enqueueDeliveries, openDeliveryQueue } from '../../bot/notifications/redis/deliveryQueue';
+import { RELAY_GROUP } from '../../bot/notifications/redis/outboxRelay';
+import { RedisKeys } from '../../bot/redis/keys';
 import { mostInAnyWindow, NotificationWorld, waitUntil } from '../support/notificationWorld';
 import { startRedisServer } from '../support/redisServer';
 
@@ -271,11 +272,17 @@ describe('notifications: the sandbox connector and local mode', () => {
   });
 
   test('without Redis (local mode) deliveries still keep to the limits and retry, in the process', async () => {
-    const stores = createMemoryStores();
+    const notificationStores = createMemoryNotificationStores();
+    const stores = {
+      ...createMemoryStores({ outbox: notificationStores.outbox }),
+      ...notificationStores,
+    };
     const audience = await world.seedAudience({ managers: 3, channels: 3 }, stores);
     world.faultFor(audience.channels[0].conversationId, { status: 429, retryAfterSeconds: 1 });
     world.faultFor(audience.managers[0].conversationId, { status: 503 });
     const notifications = await startNotifications({
+      keys: new RedisKeys(world.prefix),
+      members: stores.members,
       stores,
       sender: world.sender(),
       accountId: world.accountId,

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { DEFAULT_DELIVERY_POLICY, enforcedLimits } from '../../bot/infra/notifications/deliveryPolicy';
-import { MemoryWindowLog } from '../../bot/infra/notifications/memoryWindowLog';
-import { RateLimiter, type Slot } from '../../bot/infra/notifications/rateLimiter';
-import { RedisWindowLog } from '../../bot/infra/notifications/redisWindowLog';
-import { connectRedis } from '../../bot/infra/redis/connection';
-import { RedisKeys } from '../../bot/infra/redis/keys';
+import { DEFAULT_DELIVERY_POLICY, enforcedLimits } from '../../bot/notifications/deliveryPolicy';
+import { MemoryWindowLog } from '../../bot/notifications/memory/windowLog';
+import { RateLimiter, type Slot } from '../../bot/notifications/rateLimiter';
+import { RedisWindowLog } from '../../bot/notifications/redis/windowLog';
+import { connectRedis } from '../../bot/redis/connection';
+import { RedisKeys } from '../../bot/redis/keys';
 import { mostInAnyWindow } from '../support/slidingWindows';
 
 const limits = enforcedLimits(DEFAULT_DELIVERY_POLICY);

@@ -10,6 +10,7 @@ import type { ApprovalPolicy } from '../../bot/core/requestMachine';
 import { TenantAssociation } from '../../bot/core/tenantAssociation';
 import { createMemoryStores } from '../../bot/infra/memory/memoryStores';
 import type { Stores } from '../../bot/infra/stores';
+import { MemoryOutbox } from '../../bot/notifications/memory/outbox';
 
 export const ACCOUNT = { id: 'acct-1', displayName: 'Adatum Software' };
 export const TEAMS_TENANT = 'aaaaaaaa-0000-4000-8000-000000000000';
@@ -87,7 +88,7 @@ export async function coreWorld(
   clock = new ManualClock(),
   policy: ApprovalPolicy = 'single',
 ): Promise<CoreWorld> {
-  const s = stores ?? createMemoryStores({ clock });
+  const s = stores ?? createMemoryStores({ clock, outbox: new MemoryOutbox() });
   await s.members.put(member(manager, ['Manager']));
   await s.members.put(member(secondManager, ['Manager', 'Developer']));
   await s.members.put(member(developer, ['Developer']));

@@ -1,12 +1,21 @@
-import { startRedisServer } from './redisServer';
+import { startRedisCluster, startRedisServer } from './redisServer';
 
 /**
- * Every test runs on a real Redis: the one named by REDIS_URL, or a private redis-server started here.
- * Tests isolate themselves with a key prefix of their own and never flush a database.
+ * Every test runs on a real Redis: the one named by REDIS_URL, or a private redis-server started here; and
+ * the store contracts also on a private 3-master Redis Cluster (REDIS_CLUSTER_NODES, started here unless
+ * given). Tests isolate themselves with a key prefix of their own and never flush a database.
  */
 export default async function globalSetup(): Promise<void> {
-  if (process.env.REDIS_URL) return;
-  const redis = await startRedisServer();
-  process.env.REDIS_URL = redis.url;
-  (globalThis as { __testRedis?: typeof redis }).__testRedis = redis;
+  const started = globalThis as { __testRedis?: { stop(): Promise<void> }[] };
+  started.__testRedis = [];
+  if (!process.env.REDIS_URL) {
+    const redis = await startRedisServer();
+    process.env.REDIS_URL = redis.url;
+    started.__testRedis.push(redis);
+  }
+  if (!process.env.REDIS_CLUSTER_NODES) {
+    const cluster = await startRedisCluster(3);
+    process.env.REDIS_CLUSTER_NODES = cluster.nodes.map((n) => `${n.host}:${n.port}`).join(',');
+    started.__testRedis.push(cluster);
+  }
 }

@@ -1,5 +1,4 @@
-import type { RunningRedis } from './redisServer';
-
 export default async function globalTeardown(): Promise<void> {
-  await (globalThis as { __testRedis?: RunningRedis }).__testRedis?.stop();
+  const started = globalThis as { __testRedis?: { stop(): Promise<void> }[] };
+  await Promise.all((started.__testRedis ?? []).map((r) => r.stop()));
 }

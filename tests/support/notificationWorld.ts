@@ -3,18 +3,21 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../bot/config';
-import type { AssociationRequest, ConversationRef, NotificationEvent, Person } from '../../bot/core/model';
-import {
-  startNotifications,
-  type DeliveryPolicy,
-  type RunningNotifications,
-} from '../../bot/infra/notifications';
-import { connectRedis } from '../../bot/infra/redis/connection';
+import type { AssociationRequest, NotificationEvent, Person } from '../../bot/core/model';
 import { createRedisStores } from '../../bot/infra/redis/redisStores';
 import type { Stores } from '../../bot/infra/stores';
 import { consoleLog, silentLog } from '../../bot/log';
-import { createAdapter } from '../../bot/teams/adapter';
-import { TeamsNotificationSender } from '../../bot/teams/notificationSender';
+import {
+  createRedisNotificationStores,
+  type DeliveryPolicy,
+  type NotificationStores,
+  type RunningNotifications,
+} from '../../bot/notifications';
+import type { ConversationRef } from '../../bot/notifications/model';
+import { connectRedis } from '../../bot/redis/connection';
+import { RedisKeys } from '../../bot/redis/keys';
+import { notificationSenderFor, type TeamsNotificationSender } from '../../bot/teams/notificationSender';
+import { startWorker } from '../../bot/worker';
 import { startSandbox, type ConnectorOperation, type Sandbox } from '../../sandbox';
 
 export { mostInAnyWindow } from './slidingWindows';
@@ -34,6 +37,9 @@ export const TEST_POLICY: Partial<DeliveryPolicy> = {
   relayBlockMs: 500,
 };
 export const TEST_SENDER_TIMEOUT_MS = 1_000;
+
+/** Every store a notification touches: members and requests (the core's), conversations and the outbox. */
+export type WorldStores = Stores & NotificationStores;
 
 /** Who a notification goes to, as they installed the app; `requestChat` is where the request was made. */
 export interface Audience {
@@ -60,7 +66,7 @@ export class NotificationWorld {
     readonly sandbox: Sandbox,
     readonly env: Record<string, string>,
     readonly client: Redis,
-    readonly stores: Stores,
+    readonly stores: WorldStores,
   ) {
     this.accountId = env.ACCOUNT_ID;
     this.prefix = env.REDIS_KEY_PREFIX;
@@ -81,11 +87,14 @@ export class NotificationWorld {
       ACCOUNT_ID: `account-${randomUUID()}`,
       REDIS_URL: options.redisUrl ?? (process.env.REDIS_URL as string),
       REDIS_KEY_PREFIX: prefix,
+      TEAMS_APP_ID: 'teams-app-1',
       EXTRA_CA_FILE: sandbox.caCertPath,
       ...sandbox.botFrameworkAuthConfig(),
     };
     const client = await connectRedis(env.REDIS_URL);
-    return new NotificationWorld(sandbox, env, client, createRedisStores(client, { prefix }));
+    const keys = new RedisKeys(prefix);
+    const stores = { ...createRedisStores(client, keys), ...createRedisNotificationStores(client, keys) };
+    return new NotificationWorld(sandbox, env, client, stores);
   }
 
   get tenantId(): string {
@@ -93,28 +102,15 @@ export class NotificationWorld {
   }
 
   sender(timeoutMs = TEST_SENDER_TIMEOUT_MS): TeamsNotificationSender {
-    return new TeamsNotificationSender({
-      adapter: createAdapter(this.config),
-      botAppId: this.config.bot.id,
-      teamsAppId: 'teams-app-1',
-      timeoutMs,
-    });
+    return notificationSenderFor(this.config, timeoutMs);
   }
 
-  /** Relay and workers in this process, as in the bot process. */
-  async startNotifications(
-    policy: Partial<DeliveryPolicy> = {},
-    concurrency = 100,
-  ): Promise<RunningNotifications> {
-    const running = await startNotifications({
-      redis: { url: this.env.REDIS_URL },
-      prefix: this.prefix,
-      stores: this.stores,
-      sender: this.sender(),
-      accountId: this.accountId,
+  /** Relay and workers in this process, as `npm run worker` starts them. */
+  async startNotifications(policy: Partial<DeliveryPolicy> = {}): Promise<RunningNotifications> {
+    const running = await startWorker(this.config, {
       log: process.env.TEST_LOG ? consoleLog : silentLog,
-      concurrency,
       policy: { ...TEST_POLICY, ...policy },
+      senderTimeoutMs: TEST_SENDER_TIMEOUT_MS,
     });
     this.running.push(running);
     return running;
@@ -160,7 +156,7 @@ export class NotificationWorld {
   /** Saves the installations and memberships behind an audience: Managers, a requester, subscribed channels. */
   async seedAudience(
     counts: { managers: number; channels: number },
-    stores: Pick<Stores, 'members' | 'conversations'> = this.stores,
+    stores: Pick<WorldStores, 'members' | 'conversations'> = this.stores,
   ): Promise<Audience> {
     const requesterPerson = this.person('requester');
     await stores.members.put({ ...requesterPerson, accountId: this.accountId, roles: ['Developer'] });

@@ -34,7 +34,7 @@ import {
   waitUntilReady,
   writeConfigAs,
   type PlaygroundProcess,
-} from '../../sandbox/playground';
+} from '../../scripts/playground';
 import { freePort } from './freePort';
 
 // ---------------------------------------------------------------------------------------------------------

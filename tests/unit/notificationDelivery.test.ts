@@ -1,6 +1,6 @@
-import { deliveryId } from '../../bot/infra/notifications';
-import { DEFAULT_DELIVERY_POLICY, retryDelayMs } from '../../bot/infra/notifications/deliveryPolicy';
-import { earliestFit, enforcedRules, TEAMS_RATE_LIMITS } from '../../bot/infra/notifications/rateLimits';
+import { deliveryId } from '../../bot/notifications/deliveryIds';
+import { DEFAULT_DELIVERY_POLICY, retryDelayMs } from '../../bot/notifications/deliveryPolicy';
+import { earliestFit, enforcedRules, TEAMS_RATE_LIMITS } from '../../bot/notifications/rateLimits';
 import { deliveryOutcomeOf } from '../../bot/teams/notificationSender';
 import { mostInAnyWindow } from '../support/slidingWindows';
 

@@ -38,14 +38,14 @@ describe('request state machine', () => {
   it('confirm completes a personal review and bumps its version', () => {
     expect(decide(request(), 'confirm', asManager(), here)).toMatchObject({
       ok: true,
-      next: { state: 'completed', version: 4, decidedBy: manager },
+      value: { state: 'completed', version: 4, decidedBy: manager },
     });
   });
 
   it('cancel ends a personal review without completing it', () => {
     expect(decide(request(), 'cancel', asManager(), here)).toMatchObject({
       ok: true,
-      next: { state: 'cancelled' },
+      value: { state: 'cancelled' },
     });
   });
 
@@ -90,11 +90,11 @@ describe('request state machine', () => {
     it("a Manager approves or rejects someone else's request, with a reason", () => {
       expect(decide(approval(), 'approve', asManager(), here)).toMatchObject({
         ok: true,
-        next: { state: 'completed', decidedBy: manager },
+        value: { state: 'completed', decidedBy: manager },
       });
       expect(decide(approval(), 'reject', asManager(), { ...here, reason: 'Not ours' })).toMatchObject({
         ok: true,
-        next: { state: 'rejected', reason: 'Not ours' },
+        value: { state: 'rejected', reason: 'Not ours' },
       });
     });
 
@@ -110,7 +110,7 @@ describe('request state machine', () => {
     it('the requester withdraws; nobody else can', () => {
       expect(decide(approval(), 'withdraw', asDeveloper, here)).toMatchObject({
         ok: true,
-        next: { state: 'cancelled' },
+        value: { state: 'cancelled' },
       });
       expect(decide(approval(), 'withdraw', asManager(), here)).toMatchObject({
         ok: false,

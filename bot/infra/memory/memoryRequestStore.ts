@@ -1,15 +1,14 @@
-import type { AssociationRequest, AuditEvent } from '../../core/model';
+import type { AssociationRequest, AuditEvent, NotificationEvent } from '../../core/model';
 import type { Clock, RequestStore, RequestTransition, TransitionResult } from '../../core/ports';
 import { checkCreate, checkTransition } from '../requestChanges';
 import type { MemoryAssociationStore } from './memoryAssociationStore';
 import type { MemoryAuditLog } from './memoryAuditLog';
-import type { MemoryOutbox } from './memoryOutbox';
-import { systemClock } from './systemClock';
+import { systemClock } from '../systemClock';
 
 export interface MemoryRequestStoreDeps {
   associations: MemoryAssociationStore;
   audit: MemoryAuditLog;
-  outbox: MemoryOutbox;
+  outbox: { append(event: NotificationEvent): void };
   clock?: Clock;
 }
 

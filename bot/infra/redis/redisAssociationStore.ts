@@ -1,20 +1,16 @@
 import type { Association } from '../../core/model';
 import type { AssociationStore } from '../../core/ports';
 import { inAssociationOrder } from '../associationOrder';
-import type { RedisClient } from './connection';
-import { DEFAULT_KEY_PREFIX, RedisKeys } from './keys';
-import { rethrowUnavailable } from './unavailable';
+import type { RedisClient } from '../../redis/connection';
+import type { RedisKeys } from '../../redis/keys';
+import { rethrowUnavailable } from '../../redis/unavailable';
 
 /** Read side only: associations are written by `RedisRequestStore.transition`, atomically with the request. */
 export class RedisAssociationStore implements AssociationStore {
-  private readonly keys: RedisKeys;
-
   constructor(
     private readonly client: RedisClient,
-    opts: { prefix?: string } = {},
-  ) {
-    this.keys = new RedisKeys(opts.prefix ?? DEFAULT_KEY_PREFIX);
-  }
+    private readonly keys: RedisKeys,
+  ) {}
 
   get(accountId: string, tenantId: string): Promise<Association | undefined> {
     return rethrowUnavailable(async () => {

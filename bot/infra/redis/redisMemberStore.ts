@@ -1,10 +1,10 @@
 import type { Member, Person } from '../../core/model';
 import type { MemberStore } from '../../core/ports';
 import { managersIn, withManagerRole } from '../memberRoles';
-import type { RedisClient } from './connection';
-import { DEFAULT_KEY_PREFIX, RedisKeys, memberField } from './keys';
-import { LuaScript } from './luaScript';
-import { rethrowUnavailable } from './unavailable';
+import type { RedisClient } from '../../redis/connection';
+import { memberField, type RedisKeys } from '../../redis/keys';
+import { LuaScript } from '../../redis/luaScript';
+import { rethrowUnavailable } from '../../redis/unavailable';
 
 /**
  * Adds the Manager role to existing members in place, so a concurrent bootstrap on another instance
@@ -32,14 +32,10 @@ return 0
 `);
 
 export class RedisMemberStore implements MemberStore {
-  private readonly keys: RedisKeys;
-
   constructor(
     private readonly client: RedisClient,
-    opts: { prefix?: string } = {},
-  ) {
-    this.keys = new RedisKeys(opts.prefix ?? DEFAULT_KEY_PREFIX);
-  }
+    private readonly keys: RedisKeys,
+  ) {}
 
   get(accountId: string, person: Pick<Person, 'tenantId' | 'objectId'>): Promise<Member | undefined> {
     return rethrowUnavailable(async () => {

@@ -1,12 +1,11 @@
 import type { Association, AssociationRequest, AuditEvent } from '../../core/model';
 import type { RequestStore, RequestTransition, TransitionResult } from '../../core/ports';
 import { checkCreate, checkTransition } from '../requestChanges';
-import type { RedisClient } from './connection';
-import { DEFAULT_KEY_PREFIX, RedisKeys } from './keys';
-import { LuaScript } from './luaScript';
-import { AUDIT_EVENT_FIELD, DEFAULT_AUDIT_MAX_LENGTH } from './redisAuditLog';
-import { OUTBOX_EVENT_FIELD } from './redisOutbox';
-import { rethrowUnavailable } from './unavailable';
+import type { RedisClient } from '../../redis/connection';
+import { AUDIT_EVENT_FIELD, OUTBOX_EVENT_FIELD, type RedisKeys } from '../../redis/keys';
+import { LuaScript } from '../../redis/luaScript';
+import { rethrowUnavailable } from '../../redis/unavailable';
+import { DEFAULT_AUDIT_MAX_LENGTH } from './redisAuditLog';
 
 /**
  * KEYS: request, audit stream. ARGV: request JSON, retainUntil (ms), audit JSON, audit max length.
@@ -45,23 +44,13 @@ redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[3])
 return {'ok'}
 `);
 
-export interface RedisRequestStoreOptions {
-  prefix?: string;
-  /** Cap of the account's audit stream, which this store appends to. */
-  auditMaxLength?: number;
-}
-
 export class RedisRequestStore implements RequestStore {
-  private readonly keys: RedisKeys;
-  private readonly auditMaxLength: number;
-
   constructor(
     private readonly client: RedisClient,
-    opts: RedisRequestStoreOptions = {},
-  ) {
-    this.keys = new RedisKeys(opts.prefix ?? DEFAULT_KEY_PREFIX);
-    this.auditMaxLength = opts.auditMaxLength ?? DEFAULT_AUDIT_MAX_LENGTH;
-  }
+    private readonly keys: RedisKeys,
+    /** Cap of the account's audit stream, which this store appends to. */
+    private readonly auditMaxLength = DEFAULT_AUDIT_MAX_LENGTH,
+  ) {}
 
   async create(request: AssociationRequest, retainUntil: Date, audit: AuditEvent): Promise<void> {
     const retainUntilMs = checkCreate(request, retainUntil, audit);

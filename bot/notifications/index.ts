@@ -1,0 +1,136 @@
+import Redis from 'ioredis';
+import type { MemberStore } from '../core/ports';
+import { consoleLog, type Log } from '../log';
+import type { RedisClient } from '../redis/connection';
+import type { RedisKeys } from '../redis/keys';
+import { deliveryPolicy, enforcedLimits, type DeliveryPolicy } from './deliveryPolicy';
+import { MemoryConversationStore } from './memory/conversationStore';
+import { startInProcessDelivery } from './memory/inProcessDelivery';
+import { MemoryOutbox } from './memory/outbox';
+import type { DeadLetter, NotificationSender, NotificationStores } from './ports';
+import { RateLimiter } from './rateLimiter';
+import { RedisConversationStore } from './redis/conversationStore';
+import { listDeadLetters } from './redis/deadLetters';
+import { RedisDeliveryGuard } from './redis/deliveryGuard';
+import { openDeliveryQueue } from './redis/deliveryQueue';
+import { startDeliveryWorker } from './redis/deliveryWorker';
+import { RedisOutbox } from './redis/outbox';
+import { OutboxRelay } from './redis/outboxRelay';
+import { RedisWindowLog } from './redis/windowLog';
+
+export type { DeliveryPolicy } from './deliveryPolicy';
+export type { DeadLetter, NotificationSender, NotificationStores } from './ports';
+
+export interface NotificationsOptions {
+  /** The queue's Redis (redis:// or rediss://). Without one (local mode) deliveries run in this process. */
+  redisUrl?: string;
+  keys: RedisKeys;
+  /** Who the Managers are: they hear about every event. */
+  members: MemberStore;
+  stores: NotificationStores;
+  sender: NotificationSender;
+  accountId: string;
+  log?: Log;
+  /** Deliveries one process works on at once; most of them are waiting for their send slot. Default 100. */
+  concurrency?: number;
+  policy?: Partial<DeliveryPolicy>;
+}
+
+export interface RunningNotifications {
+  durable: boolean;
+  deadLetters(limit?: number): Promise<DeadLetter[]>;
+  /** Stops taking work and waits for the deliveries in hand. */
+  close(): Promise<void>;
+}
+
+/** The feature's stores on the deployment's Redis (or Cluster). */
+export function createRedisNotificationStores(client: RedisClient, keys: RedisKeys): NotificationStores {
+  return { conversations: new RedisConversationStore(client, keys), outbox: new RedisOutbox(client, keys) };
+}
+
+/** The feature's stores in this process; request transitions append to `outbox` in the same step. */
+export function createMemoryNotificationStores(): NotificationStores & { outbox: MemoryOutbox } {
+  return { conversations: new MemoryConversationStore(), outbox: new MemoryOutbox() };
+}
+
+/**
+ * Starts the outbox relay and the delivery worker: in the bot process, or alone (`npm run worker`). With
+ * Redis, any number of processes share the queue; without, deliveries run on timers here and do not
+ * survive the process, which local mode says at start.
+ */
+export async function startNotifications(opts: NotificationsOptions): Promise<RunningNotifications> {
+  const policy = deliveryPolicy(opts.policy);
+  const log = opts.log ?? consoleLog;
+  await warmUp(opts.sender, log);
+  if (!opts.redisUrl) {
+    const inProcess = startInProcessDelivery({ ...opts, policy, log });
+    return { durable: false, ...inProcess };
+  }
+
+  const { keys } = opts;
+  const connection = queueConnection(opts.redisUrl, log);
+  const relayConnection = queueConnection(opts.redisUrl, log);
+  const deps = {
+    conversations: opts.stores.conversations,
+    sender: opts.sender,
+    limiter: new RateLimiter(new RedisWindowLog(connection, keys, enforcedLimits(policy))),
+    guard: new RedisDeliveryGuard(connection, keys),
+    policy,
+    log,
+  };
+  const queue = openDeliveryQueue(connection, keys);
+  queue.on('error', (err) => log('notification queue', err));
+  const worker = startDeliveryWorker(connection, keys, deps, opts.concurrency ?? 100);
+  const relay = new OutboxRelay({
+    client: relayConnection,
+    keys,
+    accountId: opts.accountId,
+    stores: { members: opts.members, conversations: opts.stores.conversations },
+    queue,
+    policy,
+    log,
+  });
+  relay.start();
+
+  return {
+    durable: true,
+    deadLetters: (limit) => listDeadLetters(queue, limit),
+    close: async () => {
+      await relay.close();
+      await worker.close();
+      await queue.close();
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}
+
+/** The dead letters of a deployment, for operators (`npm run notifications:dead-letters`). */
+export async function readDeadLetters(redisUrl: string, keys: RedisKeys, limit = 100): Promise<DeadLetter[]> {
+  const connection = queueConnection(redisUrl, () => undefined);
+  const queue = openDeliveryQueue(connection, keys);
+  try {
+    return await listDeadLetters(queue, limit);
+  } finally {
+    await queue.close();
+    await connection.quit().catch(() => connection.disconnect());
+  }
+}
+
+/** Failing to prepare is no reason not to start: the first sends are only slower. */
+async function warmUp(sender: NotificationSender, log: Log): Promise<void> {
+  try {
+    await sender.warmUp?.();
+  } catch (err) {
+    log('notification sender: warm-up failed; the first sends will be slower', err);
+  }
+}
+
+/**
+ * Background work may wait for Redis rather than fail fast (unlike the bot's request path): commands queue
+ * while it reconnects, and BullMQ requires that of its blocking connections.
+ */
+function queueConnection(url: string, log: Log): Redis {
+  const client = new Redis(url, { maxRetriesPerRequest: null });
+  client.on('error', (err) => log('notification redis', err));
+  return client;
+}

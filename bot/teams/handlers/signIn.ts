@@ -1,0 +1,109 @@
+import { CardFactory } from 'botbuilder';
+import { requestCard } from '../../../cards';
+import type { AssociationRequest } from '../../core/model';
+import { isGroup, whereOf } from '../conversationKind';
+import { refreshAudience } from '../refreshAudience';
+import { replies } from '../replies';
+import { TokenService } from '../tokenService';
+import { sendCard, type InvokeResponse, type PersonTurn } from '../turn';
+import { say, sayRefusal } from './say';
+
+/**
+ * The OAuth card for the tenant to associate. Teams SSO cannot be used: it always signs in to the user's own
+ * Teams tenant, and the tenant to associate may be another (R2).
+ */
+export async function showSignInCard(turn: PersonTurn): Promise<void> {
+  const { app, activity } = turn;
+  const link = await new TokenService(turn.context, app.connectionName).freshSignInLink();
+  await turn.state.update((s) => (s.signIn = { startedAt: app.clock.now().toISOString() }));
+  const requester = isGroup(activity) ? activity.from.name : undefined;
+  await turn.context.sendActivity({
+    attachments: [
+      CardFactory.oauthCard(
+        app.connectionName,
+        replies.signInTitle,
+        replies.signInPrompt(app.account, requester),
+        link,
+      ),
+    ],
+  });
+}
+
+/** The 6-digit code the sign-in page showed, typed by the person. */
+export async function typedCode(turn: PersonTurn, command: { code: string }): Promise<void> {
+  await completeSignIn(turn, command.code);
+}
+
+/** Teams completed the sign-in by itself: the state is the same code. */
+export async function verifyState(turn: PersonTurn): Promise<InvokeResponse> {
+  const state = (turn.activity.value as { state?: unknown } | undefined)?.state;
+  if (typeof state === 'string' && state.length > 0 && state.length <= 100) await completeSignIn(turn, state);
+  return { status: 200 };
+}
+
+/**
+ * No token-exchange URL is configured (SSO would sign in to the Teams tenant, not the one to associate), so
+ * Teams must fall back to the sign-in button: 412 says so.
+ */
+export async function tokenExchange(): Promise<InvokeResponse> {
+  return { status: 412, body: { failureDetail: 'sso disabled' } };
+}
+
+/** Teams could not complete the sign-in (the pop-up failed or was closed on an error). */
+export async function signInFailure(turn: PersonTurn): Promise<InvokeResponse> {
+  const value = turn.activity.value as { message?: unknown } | undefined;
+  const detail = typeof value?.message === 'string' ? value.message : undefined;
+  await say(turn, replies.signInFailed(detail));
+  return { status: 200 };
+}
+
+/** `sign out`. */
+export async function signOut(turn: PersonTurn): Promise<void> {
+  await new TokenService(turn.context, turn.app.connectionName).signOut();
+  await turn.state.update((s) => delete s.signIn);
+  await say(turn, replies.signedOut);
+}
+
+/** Forgets a sign-in in progress; true if there was one. */
+export async function abandonSignIn(turn: PersonTurn): Promise<boolean> {
+  if (!(await turn.state.get()).signIn) return false;
+  await turn.state.update((s) => delete s.signIn);
+  return true;
+}
+
+async function completeSignIn(turn: PersonTurn, code: string): Promise<void> {
+  const { app, activity } = turn;
+  const result = await app.signIn.complete(
+    {
+      person: turn.person,
+      where: whereOf(activity),
+      code,
+      pending: (await turn.state.get()).signIn,
+      deliveryKey: `signin:${activity.conversation.id}:${activity.from.id}:${code}`,
+    },
+    new TokenService(turn.context, app.connectionName),
+  );
+  if (!result.ok) {
+    // A rejected code may be typed again; any other answer ends this sign-in.
+    if (result.refusal.kind !== 'codeRejected') await turn.state.update((s) => delete s.signIn);
+    return sayRefusal(turn, result.refusal);
+  }
+  if (result.value.kind === 'duplicate') return;
+  await turn.state.update((s) => delete s.signIn);
+  await showRequest(turn, result.value.request);
+}
+
+/** The review card (R3) in a personal chat; in a group chat, the request for a Manager's approval. */
+async function showRequest(turn: PersonTurn, request: AssociationRequest): Promise<void> {
+  const { app } = turn;
+  const card = request.approval
+    ? requestCard(request, app.account, {
+        policy: app.association.policy,
+        refreshUserIds: await refreshAudience(turn.context, turn.person, await app.association.managers()),
+      })
+    : requestCard(request, app.account, { actions: ['confirm', 'cancel'] });
+  const cardActivityId = await sendCard(turn.context, card);
+  await turn.state.update((s) => {
+    s.openRequest = { id: request.id, ...(cardActivityId ? { cardActivityId } : {}) };
+  });
+}

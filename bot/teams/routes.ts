@@ -1,0 +1,114 @@
+import { TurnContext } from 'botbuilder';
+import { ACTIONS, type RequestAction } from '../core/requestMachine';
+import { parseCommand, type Command } from './commands';
+import { cancel, listTenants, startAssociation } from './handlers/association';
+import { help, unknownCommand } from './handlers/help';
+import { membershipChanged } from './handlers/membership';
+import { notifyHere, notifyOff, notifyStatus } from './handlers/notify';
+import { actOnRequest, refreshView, type RequestCardInput } from './handlers/requestCard';
+import { sayRefusal } from './handlers/say';
+import { signInFailure, signOut, tokenExchange, typedCode, verifyState } from './handlers/signIn';
+import { personFrom } from './identity';
+import { replies } from './replies';
+import { messageResponse, sendInvokeResponse, type InvokeResponse, type PersonTurn, type Turn } from './turn';
+
+type CommandRoutes = {
+  [Name in Command['name']]: (turn: PersonTurn, command: Extract<Command, { name: Name }>) => Promise<void>;
+};
+
+type CardVerb = RequestAction | 'refresh';
+
+type CardVerbRoutes = Record<CardVerb, (turn: PersonTurn, input: RequestCardInput) => Promise<object>>;
+
+/** What people type (bot/teams/commands.ts reads the words). */
+const commands: CommandRoutes = {
+  associate: startAssociation,
+  magicCode: typedCode,
+  tenants: listTenants,
+  cancel,
+  signOut,
+  notifyHere,
+  notifyOff,
+  notifyStatus,
+  help,
+  unknown: unknownCommand,
+};
+
+/** The `Action.Execute` verbs of the request card. */
+const cardVerbs: CardVerbRoutes = {
+  confirm: (turn, input) => actOnRequest(turn, 'confirm', input),
+  cancel: (turn, input) => actOnRequest(turn, 'cancel', input),
+  approve: (turn, input) => actOnRequest(turn, 'approve', input),
+  reject: (turn, input) => actOnRequest(turn, 'reject', input),
+  withdraw: (turn, input) => actOnRequest(turn, 'withdraw', input),
+  refresh: refreshView,
+};
+
+/** The invokes Teams sends this bot; any other gets 501, as botbuilder answers. */
+const invokes: Record<string, (turn: PersonTurn) => Promise<InvokeResponse>> = {
+  'adaptiveCard/action': cardAction,
+  'signin/verifyState': verifyState,
+  'signin/tokenExchange': tokenExchange,
+  'signin/failure': signInFailure,
+};
+
+/** Activity types; any other (typing, messageReaction, …) is ignored. */
+const activities: Record<string, (turn: Turn) => Promise<void>> = {
+  message,
+  invoke,
+  installationUpdate: membershipChanged,
+  conversationUpdate: membershipChanged,
+};
+
+/** The single routing point of the bot. */
+export async function route(turn: Turn): Promise<void> {
+  const { type } = turn.activity;
+  if (Object.hasOwn(activities, type)) await activities[type](turn);
+}
+
+async function message(turn: Turn): Promise<void> {
+  const person = personFrom(turn.activity);
+  if (!person) return sayRefusal(turn, { kind: 'roleRequired', role: 'Manager', isMember: false });
+  const text = turn.activity.text ? TurnContext.removeRecipientMention(turn.activity) : '';
+  const command = parseCommand(text);
+  // The table pairs every command name with the handler of exactly that command.
+  const handler = commands[command.name] as (turn: PersonTurn, command: Command) => Promise<void>;
+  await handler({ ...turn, person }, command);
+}
+
+async function invoke(turn: Turn): Promise<void> {
+  const name = turn.activity.name ?? '';
+  const handler = Object.hasOwn(invokes, name) ? invokes[name] : undefined;
+  const person = personFrom(turn.activity);
+  const response: InvokeResponse = !handler
+    ? { status: 501 }
+    : person
+      ? await handler({ ...turn, person })
+      : { status: 200, body: messageResponse(replies.unknownAction) };
+  await sendInvokeResponse(turn.context, response);
+}
+
+interface ActionValue {
+  action?: { verb?: unknown; data?: { requestId?: unknown; reason?: unknown } };
+}
+
+/** `adaptiveCard/action`: the verb picks the handler; the response body is the Universal Actions answer. */
+async function cardAction(turn: PersonTurn): Promise<InvokeResponse> {
+  const { action } = (turn.activity.value ?? {}) as ActionValue;
+  const verb = typeof action?.verb === 'string' ? action.verb : '';
+  const requestId = action?.data?.requestId;
+  if (
+    !isCardVerb(verb) ||
+    typeof requestId !== 'string' ||
+    requestId.length === 0 ||
+    requestId.length > 100
+  ) {
+    return { status: 200, body: messageResponse(replies.unknownCardAction) };
+  }
+  const reason = typeof action?.data?.reason === 'string' ? action.data.reason : undefined;
+  return { status: 200, body: await cardVerbs[verb](turn, { requestId, ...(reason ? { reason } : {}) }) };
+}
+
+function isCardVerb(verb: string): verb is CardVerb {
+  return verb === 'refresh' || (ACTIONS as string[]).includes(verb);
+}
