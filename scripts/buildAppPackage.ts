@@ -1,32 +1,19 @@
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { config as loadEnvFile } from 'dotenv';
-import { manifestErrors, renderManifest } from './appPackage';
+import { buildAppPackage } from './appPackage/build';
+import { displayPath } from './appPackage/envValues';
+import { InvalidManifestError, MissingValuesError } from './appPackage/errors';
 
-/** npm run package: env/.env.<ENV_NAME> -> appPackage/build/appPackage.<ENV_NAME>.zip, ready to upload to Teams. */
-const envName = process.env.ENV_NAME ?? 'dev';
-for (const file of [`env/.env.${envName}.user`, `env/.env.${envName}`]) {
-  if (existsSync(file)) loadEnvFile({ path: file });
+/** npm run package: env/.env.<ENV_NAME> (default local) -> appPackage/build/appPackage.<ENV_NAME>.zip, for Teams. */
+const envName = process.env.ENV_NAME || 'local';
+try {
+  const { zipPath } = buildAppPackage({ envName });
+  const note =
+    envName === 'local' ? ", with the build's local ids: for checking, not for uploading to Teams" : '';
+  console.log(`Wrote ${displayPath(zipPath)}${note}`);
+} catch (error) {
+  // What the person can fix is said in their words, without a stack trace; anything else is a bug.
+  if (error instanceof MissingValuesError || error instanceof InvalidManifestError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
 }
-const manifest = renderManifest(process.env);
-const errors = manifestErrors(manifest);
-if (errors.length > 0) {
-  console.error(`The manifest does not match the Teams schema:\n  ${errors.join('\n  ')}`);
-  process.exit(1);
-}
-const out = join('appPackage', 'build');
-const staging = join(out, envName);
-rmSync(staging, { recursive: true, force: true });
-mkdirSync(staging, { recursive: true });
-writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-for (const icon of ['color.png', 'outline.png']) copyFileSync(join('appPackage', icon), join(staging, icon));
-const zip = join(out, `appPackage.${envName}.zip`);
-rmSync(zip, { force: true });
-execFileSync('zip', [
-  '-j',
-  '-q',
-  zip,
-  ...['manifest.json', 'color.png', 'outline.png'].map((f) => join(staging, f)),
-]);
-console.log(`Wrote ${zip}`);
