@@ -4,7 +4,7 @@ import { config as loadEnvFile } from 'dotenv';
 import { ConfigError, loadConfig, type Config } from './config';
 
 /** env/.env.<ENV_NAME> (default local), then its .user file for secrets; the process environment wins. */
-export function loadEnvFiles(): void {
+function loadEnvFiles(): void {
   const name = process.env.ENV_NAME ?? 'local';
   for (const file of [`env/.env.${name}.user`, `env/.env.${name}`]) {
     const path = resolve(process.cwd(), file);

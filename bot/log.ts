@@ -11,5 +11,3 @@ function causeOf(error: Error): string {
   const cause = (error as { cause?: unknown }).cause;
   return cause instanceof Error ? ` (${cause.message})` : '';
 }
-
-export const silentLog: Log = () => {};

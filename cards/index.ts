@@ -1,3 +1,3 @@
-export { requestCard, requestCardView, type RequestCardView } from './requestCard';
+export { requestCard } from './requestCard';
 export { tenantListCard } from './tenantListCard';
 export { ADAPTIVE_CARD_CONTENT_TYPE, type CardAttachment } from './render';

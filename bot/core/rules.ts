@@ -5,7 +5,7 @@ export function canAssociateTenants(member: Member | undefined): boolean {
   return hasRole(member, MANAGER);
 }
 
-export function hasRole(member: Member | undefined, role: Role): boolean {
+function hasRole(member: Member | undefined, role: Role): boolean {
   return member?.roles.includes(role) ?? false;
 }
 

@@ -1,7 +1,7 @@
 import type { Next, Request, Response, Server } from 'restify';
 import type { Log } from '../log';
 import type { EndpointRequest, EndpointResponse } from '../teams/messagesEndpoint';
-import { loadRestify } from './restify';
+import { createRestifyServer, loadRestify } from './restify';
 
 export interface ServerDeps {
   /** Handles one Bot Framework activity. */
@@ -12,16 +12,12 @@ export interface ServerDeps {
 }
 
 /** Teams activities are small (cards stay under 80 KB); anything much larger is not one. */
-export const MAX_BODY_BYTES = 256 * 1024;
+const MAX_BODY_BYTES = 256 * 1024;
 
-/**
- * The bot's HTTP surface on restify. restify patches Node's request and response prototypes for the whole
- * process, so nothing else serves HTTP from this process (local mode runs the sandbox as a child process).
- */
+/** The bot's HTTP surface, on restify (see ./restify.ts for how its changes to Node stay its own). */
 export function createServer(deps: ServerDeps): Server {
-  const restify = loadRestify();
-  const server = restify.createServer({ name: 'tenant-association', handleUncaughtExceptions: false });
-  const json = restify.plugins.bodyParser({
+  const server = createRestifyServer({ name: 'tenant-association', handleUncaughtExceptions: false });
+  const json = loadRestify().plugins.bodyParser({
     maxBodySize: MAX_BODY_BYTES,
     mapParams: false,
     rejectUnknown: true,

@@ -9,7 +9,7 @@ const contexts = new Map<string, SecureContext>();
  * shared. Given `ca` instead, every new connection would parse all the ~145 root certificates into a
  * context of its own: tens of milliseconds of CPU each, and native memory only GC or process exit frees.
  */
-export function secureContextTrusting(caFile: string): SecureContext {
+function secureContextTrusting(caFile: string): SecureContext {
   const pem = readFileSync(caFile, 'utf8');
   let context = contexts.get(pem);
   if (!context) {

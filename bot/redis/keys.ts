@@ -21,15 +21,14 @@
  *   <prefix>:state:{<storage key>}                string  JSON [eTag, item], expires after the storage TTL
  *   <prefix>:once:{<claim>}                       string  a write-once claim, expires after its TTL
  */
-export const DEFAULT_KEY_PREFIX = 'pcta';
-
 /** The one field of an audit stream entry, written by the audit log and by the request scripts alike. */
 export const AUDIT_EVENT_FIELD = 'event';
 /** The one field of an outbox stream entry, written by the request transition script. */
 export const OUTBOX_EVENT_FIELD = 'event';
 
 export class RedisKeys {
-  constructor(readonly prefix: string = DEFAULT_KEY_PREFIX) {
+  /** `prefix` starts every key (REDIS_KEY_PREFIX), so several deployments can share one Redis. */
+  constructor(readonly prefix: string) {
     if (!/^[^{}\s]+$/.test(prefix)) throw new Error(`invalid Redis key prefix "${prefix}"`);
   }
 

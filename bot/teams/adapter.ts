@@ -19,7 +19,7 @@ import {
 import type { Config } from '../config';
 
 /** The app id local mode's anonymous turns carry: the token service client refuses to work without one. */
-export const LOCAL_APP_ID = 'local-mode';
+const LOCAL_APP_ID = 'local-mode';
 
 /** CloudAdapter, with authentication done by the caller so an auth failure can never look like a bot failure. */
 export class TeamsAdapter extends CloudAdapter {

@@ -4,12 +4,12 @@
  * SENDER_TIMEOUT_MS. Prints "ready" once it takes work.
  */
 import { loadConfig } from '../../bot/config';
-import { consoleLog, silentLog } from '../../bot/log';
+import { testLog } from './testLog';
 import { startWorker } from '../../bot/worker';
 
 async function main(): Promise<void> {
   const worker = await startWorker(loadConfig(process.env), {
-    log: process.env.TEST_LOG ? consoleLog : silentLog,
+    log: testLog,
     policy: JSON.parse(process.env.NOTIFICATION_POLICY ?? '{}'),
     senderTimeoutMs: Number(process.env.SENDER_TIMEOUT_MS ?? 10_000),
   });

@@ -6,7 +6,7 @@ import { loadConfig, type Config } from '../../bot/config';
 import type { AssociationRequest, NotificationEvent, Person } from '../../bot/core/model';
 import { createRedisStores } from '../../bot/infra/redis/redisStores';
 import type { Stores } from '../../bot/infra/stores';
-import { consoleLog, silentLog } from '../../bot/log';
+import { testLog } from './testLog';
 import {
   createRedisNotificationStores,
   type DeliveryPolicy,
@@ -108,7 +108,7 @@ export class NotificationWorld {
   /** Relay and workers in this process, as `npm run worker` starts them. */
   async startNotifications(policy: Partial<DeliveryPolicy> = {}): Promise<RunningNotifications> {
     const running = await startWorker(this.config, {
-      log: process.env.TEST_LOG ? consoleLog : silentLog,
+      log: testLog,
       policy: { ...TEST_POLICY, ...policy },
       senderTimeoutMs: TEST_SENDER_TIMEOUT_MS,
     });

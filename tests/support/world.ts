@@ -3,7 +3,7 @@ import { startApp, type RunningApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
 import type { Member, Role } from '../../bot/core/model';
 import type { Clock } from '../../bot/core/ports';
-import { consoleLog, silentLog } from '../../bot/log';
+import { testLog } from './testLog';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { freePort } from './freePort';
 import { TeamsChannel } from './teamsChannel';
@@ -78,7 +78,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     }));
   const app = await startApp(loadConfig(env), {
     seedMembers,
-    log: process.env.TEST_LOG ? consoleLog : silentLog,
+    log: testLog,
     ...(options.clock ? { clock: options.clock } : {}),
   });
   return {

@@ -12,7 +12,7 @@ function hashTag(key: string): string {
 }
 
 describe('Redis key layout', () => {
-  const keys = new RedisKeys();
+  const keys = new RedisKeys('pcta');
 
   test('all keys of one account share the account hash tag', () => {
     const account = '5f2b-acct';

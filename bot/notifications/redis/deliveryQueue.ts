@@ -8,7 +8,7 @@ import type { Slot } from '../rateLimiter';
 
 export const DELIVERY_QUEUE = 'notifications';
 /** Not one of BullMQ's built-in backoffs: the worker's own strategy (deliveryPolicy.retryDelayMs). */
-export const TEAMS_BACKOFF = 'teams';
+const TEAMS_BACKOFF = 'teams';
 const JOB_NAME = 'deliver';
 
 export interface DeliveryJobData {
