@@ -28,6 +28,9 @@ import { ChatStateStore } from './state/chatState';
 import { MemoryStateStorage } from './state/memoryStateStorage';
 import { RedisStateStorage } from './state/redisStateStorage';
 import type { StateStorage } from './state/stateStorage';
+import { createTenantsTab } from './tab';
+import { RedisSignInSessions } from './tab/redisSignInSessions';
+import { MemorySignInSessions, type SignInSessions } from './tab/signInSessions';
 import { createAdapter } from './teams/adapter';
 import { TeamsBot } from './teams/bot';
 import { handleActivity } from './teams/messagesEndpoint';
@@ -75,17 +78,31 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   const graphFetch = fetchOptionsTrusting(config.extraCaFile);
   const directory = new GraphTenantDirectory({ baseUrl: config.graphUrl, fetchOptions: graphFetch });
+  const signIn = new TenantSignIn({
+    association,
+    directory,
+    gate: storage.gate,
+    clock,
+    signInLifetimeMs: config.signInLifetimeMs,
+  });
+  let origin = '';
+  const tab = config.tab
+    ? createTenantsTab(config.tab, {
+        account,
+        association,
+        signIn,
+        sessions: storage.tabSessions,
+        clock,
+        origin: () => (config.tab?.host ? `https://${config.tab.host}` : origin),
+        signInLifetimeMs: config.signInLifetimeMs,
+        ...(config.extraCaFile ? { extraCaFile: config.extraCaFile } : {}),
+      })
+    : undefined;
   const bot = new TeamsBot(
     {
       account,
       association,
-      signIn: new TenantSignIn({
-        association,
-        directory,
-        gate: storage.gate,
-        clock,
-        signInLifetimeMs: config.signInLifetimeMs,
-      }),
+      signIn,
       subscriptions: new Subscriptions({
         account,
         members: stores.members,
@@ -116,6 +133,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     messages: (request) => handleActivity(adapter, request, (context) => bot.run(context)),
     ready: storage.ready,
     log,
+    tab: { ...(tab ? { tab } : {}), frameAncestors: config.tab?.frameAncestors ?? [] },
   });
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
@@ -123,8 +141,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   });
   const port = (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  origin = `http://${host}:${port}`;
   return {
-    origin: `http://${host}:${port}`,
+    origin,
     port,
     storage: storage.kind,
     close: async () => {
@@ -145,6 +164,7 @@ interface OpenStorage {
   notificationStores: NotificationStores;
   state: StateStorage;
   gate: OnceGate;
+  tabSessions: SignInSessions;
   ready: () => Promise<boolean>;
   close: () => Promise<void>;
 }
@@ -160,6 +180,7 @@ async function openStorage(config: Config, clock: Clock, log: Log): Promise<Open
       notificationStores,
       state: new MemoryStateStorage({ clock }),
       gate: new MemoryOnceGate(clock),
+      tabSessions: new MemorySignInSessions(clock),
       ready: async () => true,
       close: async () => {},
     };
@@ -172,6 +193,7 @@ async function openStorage(config: Config, clock: Clock, log: Log): Promise<Open
     notificationStores: createRedisNotificationStores(client, keys),
     state: new RedisStateStorage(client, keys),
     gate: new RedisOnceGate(client, keys),
+    tabSessions: new RedisSignInSessions(client, keys),
     ready: async () => (await client.ping()) === 'PONG',
     close: async () => {
       await client.quit().catch(() => client.disconnect());

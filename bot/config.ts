@@ -14,6 +14,29 @@ export const BOT_FRAMEWORK_ENDPOINT_KEYS = [
 
 export type BotType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
 
+/** Where Teams, Outlook and the Microsoft 365 app frame tabs (Teams' tab requirements for CSP frame-ancestors). */
+export const TEAMS_FRAME_ANCESTORS = [
+  'https://teams.microsoft.com',
+  'https://*.teams.microsoft.com',
+  'https://*.cloud.microsoft',
+  'https://*.microsoft365.com',
+  'https://*.office.com',
+  'https://outlook.office.com',
+  'https://outlook.office365.com',
+];
+
+/** The Tenants tab: its Entra app (SSO and the sign-in pop-up) and where it is served. */
+export interface TabConfig {
+  clientId: string;
+  clientSecret: string;
+  /** https://login.microsoftonline.com, or a national cloud's login origin. */
+  loginUrl: string;
+  /** The bot's public host (BOT_DOMAIN): the tab is https://{host}/tab, its SSO audience api://{host}/{clientId}. */
+  host?: string;
+  /** Origins allowed to frame the tab. */
+  frameAncestors: string[];
+}
+
 export interface Config {
   /** No BOT_ID: the bot runs against the local sandbox, unauthenticated, on loopback only. */
   localMode: boolean;
@@ -37,6 +60,8 @@ export interface Config {
   teamsAppId?: string;
   /** Deliver notifications from this process too (default); off when `npm run worker` processes do it. */
   notificationWorkers: boolean;
+  /** Off when AAD_APP_CLIENT_ID is not set: the bot works without its tab. */
+  tab?: TabConfig;
   /** PEM files of extra certificate authorities to trust for outbound HTTPS (a private login or Graph endpoint). */
   extraCaFile?: string;
 }
@@ -99,6 +124,36 @@ export function loadConfig(env: Env): Config {
     ...(optional(env, 'TEAMS_APP_ID') ? { teamsAppId: optional(env, 'TEAMS_APP_ID') } : {}),
     notificationWorkers:
       oneOf(env, 'NOTIFICATION_WORKERS', ['in-process', 'off'], 'in-process') === 'in-process',
+    ...tabConfig(env, localMode),
+  };
+}
+
+function tabConfig(env: Env, localMode: boolean): { tab?: TabConfig } {
+  const clientId = optional(env, 'AAD_APP_CLIENT_ID');
+  if (!clientId) return {};
+  const host = optional(env, 'BOT_DOMAIN');
+  if (host !== undefined && !/^[a-z0-9.-]+(:\d+)?$/i.test(host)) {
+    throw new ConfigError('BOT_DOMAIN', `must be a host name such as tenants.contoso.com, got "${host}"`);
+  }
+  return {
+    tab: {
+      clientId: guid(env, 'AAD_APP_CLIENT_ID'),
+      clientSecret: required(
+        env,
+        'AAD_APP_CLIENT_SECRET',
+        'is required with AAD_APP_CLIENT_ID (the tab signs in with it)',
+      ),
+      loginUrl: url(env, 'ENTRA_LOGIN_URL', 'https://login.microsoftonline.com'),
+      ...(host
+        ? { host }
+        : localMode
+          ? {}
+          : { host: required(env, 'BOT_DOMAIN', 'is required with AAD_APP_CLIENT_ID') }),
+      frameAncestors: [
+        ...TEAMS_FRAME_ANCESTORS,
+        ...(optional(env, 'TAB_FRAME_ANCESTORS')?.split(/\s+/) ?? []),
+      ],
+    },
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { replies } from '../bot/teams/replies';
+import { replies } from '../cards/replies';
 import { cardState } from '../tests/support/cardStates';
 import { demoWorld } from '../tests/support/cardWorlds';
 import { withChromium } from './screenshots/chromium';

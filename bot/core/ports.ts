@@ -40,6 +40,8 @@ export interface RequestStore {
   /** Stores a new request; it is kept until `retainUntil`, after which it is forgotten. */
   create(request: AssociationRequest, retainUntil: Date, audit: AuditEvent): Promise<void>;
   get(accountId: string, requestId: string): Promise<AssociationRequest | undefined>;
+  /** The account's requests that are still open (awaiting Confirm or a Manager), in no particular order. */
+  listOpen(accountId: string): Promise<AssociationRequest[]>;
   /** Compare-and-set on `version`: applies only if the stored version equals `expectedVersion`. */
   transition(change: RequestTransition, retainUntil: Date): Promise<TransitionResult>;
 }

@@ -37,7 +37,7 @@ export function isOpen(request: AssociationRequest): boolean {
   return OPEN_STATES.includes(request.state);
 }
 
-function isDue(request: AssociationRequest, now: Date): boolean {
+export function isDue(request: AssociationRequest, now: Date): boolean {
   return isOpen(request) && now.getTime() >= Date.parse(request.expiresAt);
 }
 

@@ -15,6 +15,8 @@ import {
   availableActions,
   decide,
   expire,
+  isDue,
+  isOpen,
   type Actor,
   type ApprovalPolicy,
   type Context,
@@ -43,6 +45,17 @@ export interface TenantAssociationDeps {
 export interface Where {
   conversationId: string;
   isGroup: boolean;
+}
+
+/** What Partner Center's Account settings > Tenants page shows a user of the account. */
+export interface TenantsOverview {
+  member: Member;
+  /** R1: whether this person may associate another tenant. */
+  canAssociate: boolean;
+  /** Oldest first, as Partner Center lists them. */
+  tenants: Association[];
+  /** Requests still waiting for Confirm or a Manager, oldest first. */
+  pending: AssociationRequest[];
 }
 
 export interface RequestView {
@@ -102,6 +115,22 @@ export class TenantAssociation {
     const member = await this.deps.members.get(this.deps.account.id, person);
     if (!member) return refuse({ kind: 'roleRequired', role: 'Manager', isMember: false });
     return ok(await this.deps.associations.list(this.deps.account.id));
+  }
+
+  /** The Tenants page: the associated tenants and the open requests, for any user of the account. */
+  async overview(person: Person): Promise<Result<TenantsOverview>> {
+    const { account, members, associations, requests, clock } = this.deps;
+    const [member, tenants, open] = await Promise.all([
+      members.get(account.id, person),
+      associations.list(account.id),
+      requests.listOpen(account.id),
+    ]);
+    if (!member) return refuse({ kind: 'roleRequired', role: 'Manager', isMember: false });
+    const now = clock.now();
+    const pending = open
+      .filter((request) => isOpen(request) && !isDue(request, now))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return ok({ member, canAssociate: canAssociateTenants(member), tenants, pending });
   }
 
   async managers(): Promise<Member[]> {

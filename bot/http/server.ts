@@ -2,6 +2,7 @@ import type { Next, Request, Response, Server } from 'restify';
 import type { Log } from '../log';
 import type { EndpointRequest, EndpointResponse } from '../teams/messagesEndpoint';
 import { createRestifyServer, loadRestify } from './restify';
+import { registerTabRoutes, type TabRoutesDeps } from './tabRoutes';
 
 export interface ServerDeps {
   /** Handles one Bot Framework activity. */
@@ -9,6 +10,8 @@ export interface ServerDeps {
   /** True when the bot can serve turns (its storage answers). */
   ready: () => Promise<boolean>;
   log: Log;
+  /** The Tenants tab; its routes answer that it is not set up when `tab.tab` is undefined. */
+  tab: Omit<TabRoutesDeps, 'log' | 'formBody'>;
 }
 
 /** Teams activities are small (cards stay under 80 KB); anything much larger is not one. */
@@ -17,7 +20,8 @@ const MAX_BODY_BYTES = 256 * 1024;
 /** The bot's HTTP surface, on restify (see ./restify.ts for how its changes to Node stay its own). */
 export function createServer(deps: ServerDeps): Server {
   const server = createRestifyServer({ name: 'tenant-association', handleUncaughtExceptions: false });
-  const json = loadRestify().plugins.bodyParser({
+  const { plugins } = loadRestify();
+  const json = plugins.bodyParser({
     maxBodySize: MAX_BODY_BYTES,
     mapParams: false,
     rejectUnknown: true,
@@ -31,6 +35,12 @@ export function createServer(deps: ServerDeps): Server {
   server.get('/readyz', async (_req: Request, res: Response) => {
     const ready = await deps.ready().catch(() => false);
     send(res, ready ? 200 : 503, { status: ready ? 'ready' : 'storage unavailable' });
+  });
+
+  registerTabRoutes(server, {
+    ...deps.tab,
+    log: deps.log,
+    formBody: plugins.bodyParser({ maxBodySize: 64 * 1024, mapParams: false }),
   });
 
   server.on('restifyError', (req: Request, _res: Response, error: Error & { statusCode?: number }, next) => {

@@ -4,6 +4,8 @@
  * key is tagged by itself. Braces and '%' inside ids are percent-encoded so an id cannot end the tag early.
  *
  *   <prefix>:{acct:<accountId>}:req:<requestId>   string  JSON AssociationRequest, expires at retainUntil
+ *   <prefix>:{acct:<accountId>}:open              set     ids of the account's open requests (added by create,
+ *                                                         removed by the transition that closes them)
  *   <prefix>:{acct:<accountId>}:assoc             hash    tenantId -> JSON Association
  *   <prefix>:{acct:<accountId>}:members           hash    <tenantId>/<objectId> -> JSON Member
  *   <prefix>:{acct:<accountId>}:audit             stream  entries { event: JSON AuditEvent }, capped
@@ -20,6 +22,7 @@
  *   {<prefix>:bull}:notifications:*               BullMQ  the delivery queue (one hash tag: BullMQ's scripts span it)
  *   <prefix>:state:{<storage key>}                string  JSON [eTag, item], expires after the storage TTL
  *   <prefix>:once:{<claim>}                       string  a write-once claim, expires after its TTL
+ *   <prefix>:tabsignin:{<sessionId>}              string  JSON of a Tenants tab sign-in pop-up in progress, expires
  */
 /** The one field of an audit stream entry, written by the audit log and by the request scripts alike. */
 export const AUDIT_EVENT_FIELD = 'event';
@@ -34,6 +37,11 @@ export class RedisKeys {
 
   request(accountId: string, requestId: string): string {
     return `${this.account(accountId)}:req:${escape(requestId)}`;
+  }
+
+  /** The account's open requests, for the Tenants tab's pending list. */
+  openRequests(accountId: string): string {
+    return `${this.account(accountId)}:open`;
   }
 
   associations(accountId: string): string {
@@ -90,6 +98,11 @@ export class RedisKeys {
   /** A write-once claim, e.g. one Teams delivery acted on once. */
   once(key: string): string {
     return `${this.prefix}:once:{${escape(key)}}`;
+  }
+
+  /** A Tenants tab sign-in pop-up in progress. */
+  tabSignIn(sessionId: string): string {
+    return `${this.prefix}:tabsignin:{${escape(sessionId)}}`;
   }
 
   state(storageKey: string): string {

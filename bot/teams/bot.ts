@@ -1,16 +1,9 @@
 import { INVOKE_RESPONSE_KEY, type TurnContext } from 'botbuilder';
-import { DependencyUnavailableError, type Dependency } from '../core/errors';
+import { DependencyUnavailableError } from '../core/errors';
 import type { ChatStateStore } from '../state/chatState';
-import { replies } from './replies';
+import { replies } from '../../cards/replies';
 import { route } from './routes';
 import { messageResponse, sendInvokeResponse, type BotServices, type Turn } from './turn';
-
-/** What people are told when a service the bot depends on does not answer: nothing was changed. */
-const UNAVAILABLE: Record<Dependency, string> = {
-  directory: replies.directoryUnavailable,
-  signIn: replies.signInServiceUnavailable,
-  storage: replies.storageUnavailable,
-};
 
 /**
  * Runs one turn: routes it (bot/teams/routes.ts), then writes what the bot remembers of the person, once.
@@ -37,7 +30,7 @@ export class TeamsBot {
     const { context, activity } = turn;
     const text =
       error instanceof DependencyUnavailableError
-        ? UNAVAILABLE[error.dependency]
+        ? replies.unavailable(error.dependency)
         : replies.somethingWentWrong;
     this.app.log(`turn failed (${activity.type} ${activity.name ?? ''})`, error);
     if (activity.type !== 'invoke') {

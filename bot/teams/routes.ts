@@ -9,7 +9,7 @@ import { actOnRequest, refreshView, type RequestCardInput } from './handlers/req
 import { sayRefusal } from './handlers/say';
 import { signInFailure, signOut, tokenExchange, typedCode, verifyState } from './handlers/signIn';
 import { personFrom } from './identity';
-import { replies } from './replies';
+import { replies } from '../../cards/replies';
 import { messageResponse, sendInvokeResponse, type InvokeResponse, type PersonTurn, type Turn } from './turn';
 
 type CommandRoutes = {

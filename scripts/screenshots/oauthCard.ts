@@ -1,5 +1,5 @@
-import { escapeHtml } from './html';
-import { markdownToHtml } from './markdown';
+import { escapeHtml } from '../../cards/html';
+import { markdownToHtml } from '../../cards/markdown';
 
 export interface OAuthCardLook {
   /** The card's text (Markdown), as the bot passes it to `CardFactory.oauthCard`. */

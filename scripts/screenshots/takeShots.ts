@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import type * as AdaptiveCards from 'adaptivecards';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { CardAttachment } from '../../cards';
-import { markdownToHtml } from './markdown';
+import { markdownToHtml } from '../../cards/markdown';
 import { chatPageHtml, MESSAGE_SLOT_ID, SHOT_ID, type ChatFrame } from './teamsChat';
-import { teamsLightHostConfig } from './teamsLightHostConfig';
+import { teamsLightHostConfig } from '../../cards/hostConfig';
 
 /** The conversation a shot's message appears in; the sender and the width come from elsewhere. */
 export type Chat = Pick<ChatFrame, 'title' | 'kind' | 'sentAt'>;

@@ -1,5 +1,5 @@
-import { escapeHtml } from './html';
-import { TEAMS_COLORS as C, TEAMS_FONT_STACK, teamsLightHostConfig } from './teamsLightHostConfig';
+import { escapeHtml } from '../../cards/html';
+import { TEAMS_COLORS as C, TEAMS_FONT_STACK, teamsLightHostConfig } from '../../cards/hostConfig';
 
 /** The chat a bot message is shown in, as Teams frames it. */
 export interface ChatFrame {

@@ -166,6 +166,23 @@ describe.each(backends)('core stores contract: $name', (backend) => {
     });
   });
 
+  test('open requests are listed until a transition closes them or their retention ends', async () => {
+    const waiting = await created(f, 'waiting', 'tenant-a');
+    const approving = await created(f, 'approving', 'tenant-b');
+    const closing = await created(f, 'closing', 'tenant-c');
+    const lapsing = request('lapsing', 'tenant-d');
+    await f.stores.requests.create(lapsing, later(f, 300), audit('request.created', lapsing));
+    const approval = { ...approving, state: 'awaitingApproval' as const, version: 1 };
+    await transition(f.stores, approval, 0);
+    await transition(f.stores, { ...closing, state: 'cancelled', version: 1 }, 0);
+    await f.elapse(500);
+
+    const open = await f.other.requests.listOpen(ACCOUNT);
+
+    expect(open.sort((a, b) => a.id.localeCompare(b.id))).toEqual([approval, waiting]);
+    expect(await f.stores.requests.listOpen('another-account')).toEqual([]);
+  });
+
   test('associations are listed oldest first', async () => {
     const times = ['2026-03-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z'];
     for (const [i, at] of times.entries()) {

@@ -9,6 +9,7 @@ describe("restify's changes to Node's HTTP classes stay inside the bot's server"
       messages: async () => ({ status: 200 }),
       ready: async () => true,
       log: () => undefined,
+      tab: { frameAncestors: [] },
     });
     expect(Reflect.ownKeys(http.ServerResponse.prototype)).toEqual(before);
     expect('send' in http.ServerResponse.prototype).toBe(false);

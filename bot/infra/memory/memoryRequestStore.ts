@@ -1,4 +1,9 @@
-import type { AssociationRequest, AuditEvent, NotificationEvent } from '../../core/model';
+import {
+  OPEN_STATES,
+  type AssociationRequest,
+  type AuditEvent,
+  type NotificationEvent,
+} from '../../core/model';
 import type { Clock, RequestStore, RequestTransition, TransitionResult } from '../../core/ports';
 import { checkCreate, checkTransition } from '../requestChanges';
 import type { MemoryAssociationStore } from './memoryAssociationStore';
@@ -23,6 +28,8 @@ interface Entry {
  */
 export class MemoryRequestStore implements RequestStore {
   private readonly requests = new Map<string, Entry>();
+  /** Per account, the keys of its open requests. */
+  private readonly open = new Map<string, Set<string>>();
   private readonly clock: Clock;
   private sweepAtSize = 64;
 
@@ -36,12 +43,24 @@ export class MemoryRequestStore implements RequestStore {
     if (this.live(key)) throw new Error(`request ${request.id} already exists`);
     this.forgetExpiredNowAndThen();
     this.requests.set(key, { json: JSON.stringify(request), retainUntil: retainUntilMs });
+    this.openOf(request.accountId).add(key);
     this.deps.audit.record(audit);
   }
 
   async get(accountId: string, requestId: string): Promise<AssociationRequest | undefined> {
     const entry = this.live(requestKey(accountId, requestId));
     return entry && (JSON.parse(entry.json) as AssociationRequest);
+  }
+
+  async listOpen(accountId: string): Promise<AssociationRequest[]> {
+    const open = this.openOf(accountId);
+    const requests: AssociationRequest[] = [];
+    for (const key of open) {
+      const entry = this.live(key);
+      if (entry) requests.push(JSON.parse(entry.json) as AssociationRequest);
+      else open.delete(key);
+    }
+    return requests;
   }
 
   async transition(change: RequestTransition, retainUntil: Date): Promise<TransitionResult> {
@@ -60,7 +79,14 @@ export class MemoryRequestStore implements RequestStore {
     this.deps.audit.record(audit);
     if (notify) this.deps.outbox.append(notify);
     this.requests.set(key, { json: JSON.stringify(next), retainUntil: retainUntilMs });
+    if (!OPEN_STATES.includes(next.state)) this.openOf(next.accountId).delete(key);
     return { ok: true };
+  }
+
+  private openOf(accountId: string): Set<string> {
+    let open = this.open.get(accountId);
+    if (!open) this.open.set(accountId, (open = new Set()));
+    return open;
   }
 
   private live(key: string): Entry | undefined {

@@ -1,6 +1,6 @@
 import { requestCard, tenantListCard } from '../../../cards';
 import { whereOf } from '../conversationKind';
-import { replies } from '../replies';
+import { replies } from '../../../cards/replies';
 import { replaceCard, sendCard, type PersonTurn } from '../turn';
 import { say, sayRefusal } from './say';
 import { abandonSignIn, showSignInCard } from './signIn';

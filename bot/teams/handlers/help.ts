@@ -1,4 +1,4 @@
-import { replies } from '../replies';
+import { replies } from '../../../cards/replies';
 import type { PersonTurn } from '../turn';
 import { say } from './say';
 

@@ -1,5 +1,5 @@
 import { botMembershipChange, channelRoot, conversationRefOf } from '../conversationRefs';
-import { replies } from '../replies';
+import { replies } from '../../../cards/replies';
 import type { Turn } from '../turn';
 import { say } from './say';
 

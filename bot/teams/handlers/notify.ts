@@ -1,5 +1,5 @@
 import { conversationRefOf } from '../conversationRefs';
-import { replies } from '../replies';
+import { replies } from '../../../cards/replies';
 import type { PersonTurn } from '../turn';
 import { say, sayRefusal } from './say';
 

@@ -1,7 +1,7 @@
 import { requestCard } from '../../../cards';
 import type { AssociationRequest } from '../../core/model';
 import { isOpen, type RequestAction } from '../../core/requestMachine';
-import { replies } from '../replies';
+import { replies } from '../../../cards/replies';
 import { cardResponse, messageResponse, replaceCard, type PersonTurn } from '../turn';
 
 /** What an `Action.Execute` on a request card carries: an opaque request id, and a reject reason. */

@@ -1,5 +1,5 @@
 import type { SubscriptionRefusal } from '../../notifications/subscriptions';
-import { replies } from '../replies';
+import { replies } from '../../../cards/replies';
 import type { Turn } from '../turn';
 
 export async function say(turn: Turn, text: string): Promise<void> {

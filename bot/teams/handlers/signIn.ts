@@ -3,7 +3,7 @@ import { requestCard } from '../../../cards';
 import type { AssociationRequest } from '../../core/model';
 import { isGroup, whereOf } from '../conversationKind';
 import { refreshAudience } from '../refreshAudience';
-import { replies } from '../replies';
+import { replies } from '../../../cards/replies';
 import { TokenService } from '../tokenService';
 import { sendCard, type InvokeResponse, type PersonTurn } from '../turn';
 import { say, sayRefusal } from './say';

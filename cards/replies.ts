@@ -1,6 +1,7 @@
-import type { Account, AssociationRequest } from '../core/model';
-import type { ConversationRef } from '../notifications/model';
-import type { SubscriptionRefusal } from '../notifications/subscriptions';
+import type { Dependency } from '../bot/core/errors';
+import type { Account, AssociationRequest } from '../bot/core/model';
+import type { ConversationRef } from '../bot/notifications/model';
+import type { SubscriptionRefusal } from '../bot/notifications/subscriptions';
 
 const CREATE_TENANT_URL =
   'https://learn.microsoft.com/partner-center/account-settings/create-new-azure-ad-tenant';
@@ -45,6 +46,14 @@ export const replies = {
 
   storageUnavailable:
     "I can't reach my storage right now, so nothing was changed. Please try again in a minute.",
+
+  /** What people are told when a service the product depends on does not answer: nothing was changed. */
+  unavailable: (dependency: Dependency): string =>
+    ({
+      directory: replies.directoryUnavailable,
+      signIn: replies.signInServiceUnavailable,
+      storage: replies.storageUnavailable,
+    })[dependency],
 
   somethingWentWrong: 'Sorry, something went wrong on my side and nothing was changed. Please try again.',
 

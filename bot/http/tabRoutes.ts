@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Next, Request, RequestHandler, Response, Server } from 'restify';
+import { escapeHtml } from '../../cards/html';
+import type { Log } from '../log';
+import type { SignInResult, TabAnswer, TenantsTab } from '../tab/tenantsTab';
+
+export interface TabRoutesDeps {
+  /** Undefined when this deployment has no tab (AAD_APP_CLIENT_ID unset). */
+  tab?: TenantsTab;
+  /** Origins allowed to frame the tab: Teams' and, in local mode, the sandbox's Teams host page. */
+  frameAncestors: string[];
+  log: Log;
+  /** Parses Entra ID's form_post answer. */
+  formBody: RequestHandler[];
+}
+
+/** The files the tab's pages load, built by scripts/buildTab.ts into dist/tab/. */
+const ASSETS: Record<string, string> = {
+  'app.js': 'text/javascript; charset=utf-8',
+  'callback.js': 'text/javascript; charset=utf-8',
+  'app.css': 'text/css; charset=utf-8',
+};
+
+const NOT_CONFIGURED =
+  'The Tenants tab is not set up for this deployment: set AAD_APP_CLIENT_ID, AAD_APP_CLIENT_SECRET and BOT_DOMAIN.';
+
+/**
+ * The Tenants tab over HTTP: its pages and scripts, its API (every call with a Teams SSO token) and the
+ * sign-in pop-up's two pages. Every answer carries a Content-Security-Policy: scripts from this origin
+ * only, none inline, and framing by Teams only.
+ */
+export function registerTabRoutes(server: Server, deps: TabRoutesDeps): void {
+  const dir = assetsDir();
+  const csp = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    `frame-ancestors ${deps.frameAncestors.length > 0 ? deps.frameAncestors.join(' ') : "'none'"}`,
+  ].join('; ');
+  const secure = (res: Response) => {
+    res.header('content-security-policy', csp);
+    res.header('x-content-type-options', 'nosniff');
+    res.header('referrer-policy', 'no-referrer');
+  };
+  const html = (res: Response, body: string) => {
+    secure(res);
+    res.header('cache-control', 'no-store');
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(body);
+  };
+  // The pop-up's last page, with the outcome in a meta tag for its script (no inline script is allowed).
+  const callbackPage = (res: Response, result: SignInResult) =>
+    html(
+      res,
+      readFileSync(join(dir, 'callback.html'), 'utf8').replace(
+        '{{RESULT}}',
+        escapeHtml(JSON.stringify(result)),
+      ),
+    );
+  const answer = (res: Response, result: TabAnswer) => {
+    secure(res);
+    res.header('cache-control', 'no-store');
+    res.json(result.status, result.body);
+  };
+  const withTab =
+    (handle: (tab: TenantsTab, req: Request, res: Response) => Promise<void>) =>
+    // restify takes an async handler's settling as its `next`.
+    async (req: Request, res: Response) => {
+      if (!deps.tab) {
+        secure(res);
+        res.json(404, { error: NOT_CONFIGURED });
+        return;
+      }
+      await handle(deps.tab, req, res);
+    };
+  const authorization = (req: Request) => req.header('authorization') ?? undefined;
+
+  server.get('/tab', (_req: Request, res: Response, next: Next) => {
+    html(res, readFileSync(join(dir, 'index.html'), 'utf8'));
+    next();
+  });
+  server.get('/tab/:asset', (req: Request, res: Response, next: Next) => {
+    const name = basename(String(req.params.asset));
+    const type = ASSETS[name];
+    if (!type) {
+      res.json(404, { error: 'Not found' });
+      return next(false);
+    }
+    secure(res);
+    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' });
+    res.end(readFileSync(join(dir, name)));
+    return next();
+  });
+
+  server.get(
+    '/tab/api/overview',
+    withTab(async (tab, req, res) => answer(res, await tab.overview(authorization(req)))),
+  );
+  server.post(
+    '/tab/api/sign-ins',
+    withTab(async (tab, req, res) => answer(res, await tab.startSignIn(authorization(req)))),
+  );
+  server.get(
+    '/tab/api/requests/:id',
+    withTab(async (tab, req, res) =>
+      answer(res, await tab.request(authorization(req), String(req.params.id))),
+    ),
+  );
+  server.post(
+    '/tab/api/requests/:id/:verb',
+    withTab(async (tab, req, res) =>
+      answer(res, await tab.act(authorization(req), String(req.params.id), String(req.params.verb))),
+    ),
+  );
+
+  // The pop-up's first page: straight on to Entra ID's account picker.
+  server.get(
+    '/tab/auth/start',
+    withTab(async (tab, req, res) => {
+      const session = typeof req.query?.session === 'string' ? req.query.session : '';
+      const location = session ? await tab.authorizeUrl(session) : undefined;
+      if (!location) return callbackPage(res, { ok: false, message: EXPIRED });
+      secure(res);
+      res.header('cache-control', 'no-store');
+      res.redirect(302, location, () => undefined);
+    }),
+  );
+  // Entra ID's answer arrives as a form post (response_mode=form_post): the code never sits in a URL.
+  server.post(
+    '/tab/auth/callback',
+    ...deps.formBody,
+    withTab(async (tab, req, res) => {
+      const form = (req.body ?? {}) as Record<string, unknown>;
+      const text = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
+      const result = await tab.completeSignIn({
+        state: text('state'),
+        code: text('code'),
+        error: text('error'),
+        errorDescription: text('error_description'),
+        clientInfo: text('client_info'),
+      });
+      if (!result.ok) deps.log(`tab sign-in did not complete: ${result.message}`);
+      callbackPage(res, result);
+    }),
+  );
+}
+
+const EXPIRED =
+  'This sign-in has expired or was already used. Close this window and select **Associate another Azure AD tenant** again.';
+
+/** dist/tab beside the sources (tsx) or beside the compiled bot (npm run build). */
+function assetsDir(): string {
+  const base = join(__dirname, '..', '..');
+  return basename(base) === 'dist' ? join(base, 'tab') : join(base, 'dist', 'tab');
+}

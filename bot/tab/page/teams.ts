@@ -1,0 +1,63 @@
+import { app, authentication } from '@microsoft/teams-js';
+import type { TeamsTheme } from '../../../cards/hostConfig';
+
+/** How long to wait for a Teams host to answer before telling the person to open the tab in Teams. */
+const HOST_TIMEOUT_MS = 4000;
+
+export interface Host {
+  theme: TeamsTheme;
+  locale: string;
+}
+
+/** Connects to the Teams host; undefined when the page was opened anywhere else. */
+export async function connect(onTheme: (theme: TeamsTheme) => void): Promise<Host | undefined> {
+  // A page that is not framed and was not opened as a pop-up has no host to talk to.
+  if (window.parent === window && !window.opener) return undefined;
+  const connected = await Promise.race([
+    app.initialize().then(() => true),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), HOST_TIMEOUT_MS)),
+  ]).catch(() => false);
+  if (!connected) return undefined;
+  const context = await app.getContext();
+  app.registerOnThemeChangeHandler((theme) => onTheme(themeOf(theme)));
+  return { theme: themeOf(context.app.theme), locale: context.app.locale };
+}
+
+export function themeOf(theme: string | undefined): TeamsTheme {
+  return theme === 'dark' || theme === 'contrast' ? theme : 'default';
+}
+
+/** A call to the tab's API, as the person Teams signed in (SSO): the server checks who that is. */
+export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const token = await authentication.getAuthToken();
+  const response = await fetch(path, {
+    method: init.method ?? 'GET',
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+  });
+  const body = (await response.json().catch(() => ({}))) as T & { error?: string };
+  if (!response.ok)
+    throw new ApiError(body.error ?? `The server answered ${response.status}.`, response.status);
+  return body;
+}
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The sign-in pop-up: Teams opens it, and hands back what its last page reports. */
+export function signInPopUp(url: string): Promise<string> {
+  return authentication.authenticate({
+    url: new URL(url, window.location.href).href,
+    width: 600,
+    height: 640,
+  });
+}
