@@ -1,5 +1,6 @@
 import type { Dependency } from '../bot/core/errors';
-import type { Account, AssociationRequest } from '../bot/core/model';
+import type { Account, TenantRequest } from '../bot/core/model';
+import { tenantOf } from '../bot/core/rules';
 import type { ConversationRef } from '../bot/notifications/model';
 import type { SubscriptionRefusal } from '../bot/notifications/subscriptions';
 
@@ -57,10 +58,10 @@ export const replies = {
 
   somethingWentWrong: 'Sorry, something went wrong on my side and nothing was changed. Please try again.',
 
-  cancelled: (request?: AssociationRequest) =>
+  cancelled: (request?: TenantRequest) =>
     request
-      ? `Cancelled. ${request.signIn.orgDisplayName} was not associated.`
-      : 'Cancelled. Nothing was associated.',
+      ? `Cancelled. ${tenantOf(request).orgDisplayName} was not ${request.kind === 'remove' ? 'removed' : 'associated'}.`
+      : 'Cancelled. Nothing was changed.',
 
   nothingToCancel: 'There is nothing to cancel.',
 
@@ -147,12 +148,36 @@ export const replies = {
         );
       case 'personalChat':
         return replies.notifyPersonal(account);
+      case 'ownTenant':
+        return (
+          `${refusal.tenant.orgDisplayName} is the tenant you use Teams with, so you can't remove it: you would remove yourself. ` +
+          `Another Manager of ${account.displayName} who is not a user of ${refusal.tenant.orgDisplayName} can.`
+        );
+      case 'lastTenant':
+        return (
+          `${refusal.tenant.orgDisplayName} is the only tenant associated with ${account.displayName}. ` +
+          `Only the account's owner can remove the last tenant, in [Partner Center](https://partner.microsoft.com/dashboard).`
+        );
+      case 'notAssociated':
+        return `That tenant isn't associated with ${account.displayName} (any more). Type **tenants** to see the ones that are.`;
+      case 'notTenantManager':
+        return (
+          `Managing the users of ${refusal.tenant.orgDisplayName} takes a Manager of ${account.displayName} who is a user of ${refusal.tenant.orgDisplayName}. ` +
+          'Sign in with such an account, or ask one of those Managers.'
+        );
+      case 'lastManager':
+        return `${refusal.member.displayName} is the last Manager of ${account.displayName}: the account always keeps at least one. Give another user the Manager role first.`;
+      case 'notMember':
+        return `${refusal.member.displayName} is not a user of ${account.displayName} (any more).`;
+      case 'noRoles':
+        return "Choose at least one role: Partner Center's users always hold one.";
     }
   },
 };
 
-function finished(request: AssociationRequest): string {
+function finished(request: TenantRequest): string {
   const by = request.decidedBy?.displayName ?? 'someone';
+  const nothing = request.kind === 'remove' ? 'nothing was removed' : 'nothing was associated';
   switch (request.state) {
     case 'completed':
       return request.approval
@@ -161,7 +186,9 @@ function finished(request: AssociationRequest): string {
     case 'cancelled':
       return request.reason === 'alreadyAssociated'
         ? 'This tenant was already associated, so this request was closed.'
-        : `This request was ${request.approval ? 'withdrawn' : 'cancelled'} by ${by}, so nothing was associated.`;
+        : request.reason === 'tenantRemoved'
+          ? 'This tenant was removed from the account, so this request was closed.'
+          : `This request was ${request.approval ? 'withdrawn' : 'cancelled'} by ${by}, so ${nothing}.`;
     case 'rejected':
       return `This request was already rejected by ${by}.`;
     case 'expired':

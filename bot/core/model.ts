@@ -3,6 +3,15 @@ export type Role = 'Manager' | 'Developer' | 'Business Contributor' | 'Finance C
 
 export const MANAGER: Role = 'Manager';
 
+/** Partner Center's roles, in the order its Users page lists them. */
+export const ROLES: readonly Role[] = [
+  'Manager',
+  'Developer',
+  'Business Contributor',
+  'Finance Contributor',
+  'Marketer',
+];
+
 /** The personal Microsoft account (consumer) tenant: it is never an organization's directory (R9). */
 export const CONSUMER_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
 
@@ -60,12 +69,19 @@ export type RequestState =
 
 export const OPEN_STATES: readonly RequestState[] = ['awaitingConfirm', 'awaitingApproval'];
 
-export interface AssociationRequest {
+/** A tenant as the account knows it once associated: enough to name it on a card. */
+export interface TenantSummary {
+  tenantId: string;
+  orgDisplayName: string;
+  defaultDomain: string;
+  verifiedDomains: string[];
+}
+
+interface RequestBase {
   id: string;
   accountId: string;
   conversationId: string;
   requestedBy: Person;
-  signIn: TenantSignIn;
   /** Made in a group chat or channel, where a Manager approves (else reviewed and confirmed in a personal chat). */
   approval?: boolean;
   state: RequestState;
@@ -79,8 +95,32 @@ export interface AssociationRequest {
   reason?: string;
 }
 
+/** Associating the tenant the requester signed in to (R2, R3). */
+export interface AssociationRequest extends RequestBase {
+  kind?: 'associate';
+  signIn: TenantSignIn;
+}
+
+/** Removing a tenant association (R12), reviewed and approved the way an association is. */
+export interface RemovalRequest extends RequestBase {
+  kind: 'remove';
+  tenant: TenantSummary;
+}
+
+export type TenantRequest = AssociationRequest | RemovalRequest;
+
 export type AuditAction =
-  'request.created' | 'association.completed' | 'request.cancelled' | 'request.rejected' | 'request.expired';
+  | 'request.created'
+  | 'association.completed'
+  | 'request.cancelled'
+  | 'request.rejected'
+  | 'request.expired'
+  /** R10: the account's own tenant, associated from the start. */
+  | 'tenant.associated'
+  | 'tenant.removed'
+  | 'member.added'
+  | 'member.removed'
+  | 'member.rolesChanged';
 
 export interface AuditEvent {
   at: string;
@@ -88,12 +128,25 @@ export interface AuditEvent {
   action: AuditAction;
   actor: Person;
   tenantId?: string;
+  /** The organization, so the history reads well after the tenant is gone. */
+  orgDisplayName?: string;
   requestId?: string;
+  /** The account user an event is about (added, removed, roles changed). */
+  subject?: Person;
+  roles?: Role[];
   detail?: string;
 }
 
-/** What a notification is about: how a request ended. */
-export type NotificationKind = 'completed' | 'rejected' | 'withdrawn' | 'expired';
+/** What a notification is about: how a request ended, or a change to people's access. */
+export type NotificationKind =
+  | 'completed'
+  | 'rejected'
+  | 'withdrawn'
+  | 'expired'
+  /** R12: a tenant was removed and its users lost their roles. */
+  | 'removed'
+  /** A person's own roles changed, or were all taken away. */
+  | 'rolesChanged';
 
 /**
  * An event people are told about, written in the same atomic step as the transition that caused it
@@ -105,13 +158,20 @@ export interface NotificationEvent {
   accountId: string;
   kind: NotificationKind;
   at: string;
-  requestId: string;
+  /** The request it ends, if a request (a role change is none). */
+  requestId?: string;
+  /** A removal request that ended without removing: rejected, withdrawn or expired. */
+  removal?: boolean;
   tenantId: string;
   orgDisplayName: string;
   defaultDomain: string;
   requestedBy: Person;
   decidedBy?: Person;
   reason?: string;
-  /** Where the request was made: the card there already shows the outcome to the people in it. */
+  /** People told in their personal chat besides the requester and the Managers (the users a change touched). */
+  concerned?: Pick<Person, 'tenantId' | 'objectId'>[];
+  /** For a role change: the person's roles now (none when removed from the account). */
+  roles?: Role[];
+  /** Where it happened: the card there already shows the outcome to the people in it. */
   conversationId: string;
 }

@@ -1,4 +1,4 @@
-import { OPEN_STATES, type AssociationRequest, type Person, type RequestState } from './model';
+import { OPEN_STATES, type Person, type RequestState, type TenantRequest } from './model';
 import { ok, refuse, type Result } from './result';
 
 export type RequestAction = 'confirm' | 'cancel' | 'approve' | 'reject' | 'withdraw';
@@ -33,11 +33,11 @@ const RULES: Record<RequestAction, Rule> = {
 
 export const ACTIONS = Object.keys(RULES) as RequestAction[];
 
-export function isOpen(request: AssociationRequest): boolean {
+export function isOpen(request: TenantRequest): boolean {
   return OPEN_STATES.includes(request.state);
 }
 
-export function isDue(request: AssociationRequest, now: Date): boolean {
+export function isDue(request: TenantRequest, now: Date): boolean {
   return isOpen(request) && now.getTime() >= Date.parse(request.expiresAt);
 }
 
@@ -52,12 +52,12 @@ export interface Context {
  * Decides one action on a request. Pure: the caller persists `next` with a compare-and-set on
  * `request.version`, so of two concurrent decisions from the same version only one lands.
  */
-export function decide(
-  request: AssociationRequest,
+export function decide<R extends TenantRequest>(
+  request: R,
   action: RequestAction,
   actor: Actor,
   context: Context,
-): Result<AssociationRequest> {
+): Result<R> {
   const rule = RULES[action];
   const isRequester = samePerson(request.requestedBy, actor.person);
   if (request.conversationId !== context.conversationId) return refuse({ kind: 'foreignRequest' });
@@ -75,27 +75,23 @@ export function decide(
 }
 
 /** What this person may do with the request now: the buttons their view of the card shows. */
-export function availableActions(
-  request: AssociationRequest,
-  actor: Actor,
-  context: Context,
-): RequestAction[] {
+export function availableActions(request: TenantRequest, actor: Actor, context: Context): RequestAction[] {
   return ACTIONS.filter((action) => decide(request, action, actor, context).ok);
 }
 
 /** An open request whose lifetime has passed, moved to `expired`; undefined when it is not due. */
-export function expire(request: AssociationRequest, now: Date): AssociationRequest | undefined {
+export function expire<R extends TenantRequest>(request: R, now: Date): R | undefined {
   if (!isDue(request, now)) return undefined;
   return { ...request, state: 'expired', version: request.version + 1, decidedAt: now.toISOString() };
 }
 
-export function advance(
-  request: AssociationRequest,
+export function advance<R extends TenantRequest>(
+  request: R,
   state: RequestState,
   actor: Person,
   now: Date,
   reason?: string,
-): AssociationRequest {
+): R {
   return {
     ...request,
     state,

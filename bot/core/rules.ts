@@ -1,4 +1,13 @@
-import { CONSUMER_TENANT_ID, MANAGER, type Member, type Role, type VerifiedDomain } from './model';
+import {
+  CONSUMER_TENANT_ID,
+  MANAGER,
+  type Association,
+  type Member,
+  type Role,
+  type TenantRequest,
+  type TenantSummary,
+  type VerifiedDomain,
+} from './model';
 
 /** R1: any Manager of the account may associate a tenant; no other role may. */
 export function canAssociateTenants(member: Member | undefined): boolean {
@@ -27,6 +36,28 @@ export function orderedDomains(domains: readonly VerifiedDomain[]): string[] {
     .filter((name) => name !== first)
     .sort((a, b) => a.localeCompare(b));
   return first ? [first, ...rest] : rest;
+}
+
+/** The tenant a request is about: the one signed in to (an association), or the one to remove. */
+export function tenantOf(request: TenantRequest): TenantSummary {
+  if (request.kind === 'remove') return request.tenant;
+  const { signIn } = request;
+  return {
+    tenantId: signIn.tenantId,
+    orgDisplayName: signIn.orgDisplayName,
+    defaultDomain: defaultDomainOf(signIn.verifiedDomains),
+    verifiedDomains: orderedDomains(signIn.verifiedDomains),
+  };
+}
+
+export function summaryOf(association: Association): TenantSummary {
+  const { tenantId, orgDisplayName, defaultDomain, verifiedDomains } = association;
+  return { tenantId, orgDisplayName, defaultDomain, verifiedDomains };
+}
+
+/** Tenant ids are GUIDs, which Teams and Entra ID do not always write in the same case. */
+export function sameTenant(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }
 
 export interface TenantPowers {

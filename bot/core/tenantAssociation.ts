@@ -1,12 +1,15 @@
-import type {
-  Account,
-  Association,
-  AssociationRequest,
-  AuditEvent,
-  Member,
-  NotificationEvent,
-  NotificationKind,
-  Person,
+import {
+  MANAGER,
+  type Account,
+  type Association,
+  type AssociationRequest,
+  type AuditEvent,
+  type Member,
+  type NotificationEvent,
+  type NotificationKind,
+  type Person,
+  type RemovalRequest,
+  type TenantRequest,
 } from './model';
 import type { AssociationStore, Clock, IdGenerator, MemberStore, RequestStore, TenantLookup } from './ports';
 import type { Refusal } from './refusals';
@@ -23,7 +26,15 @@ import {
   type RequestAction,
 } from './requestMachine';
 import { ok, refuse, type Result } from './result';
-import { canAssociateTenants, defaultDomainOf, isPersonalAccountTenant, orderedDomains } from './rules';
+import {
+  canAssociateTenants,
+  defaultDomainOf,
+  isPersonalAccountTenant,
+  orderedDomains,
+  sameTenant,
+  summaryOf,
+  tenantOf,
+} from './rules';
 
 export interface TenantAssociationDeps {
   account: Account;
@@ -55,11 +66,11 @@ export interface TenantsOverview {
   /** Oldest first, as Partner Center lists them. */
   tenants: Association[];
   /** Requests still waiting for Confirm or a Manager, oldest first. */
-  pending: AssociationRequest[];
+  pending: TenantRequest[];
 }
 
 export interface RequestView {
-  request: AssociationRequest;
+  request: TenantRequest;
   actions: RequestAction[];
 }
 
@@ -71,6 +82,12 @@ const AUDIT_OF: Record<RequestAction, AuditEvent['action']> = {
   reject: 'request.rejected',
 };
 
+/** A removal that completes is the tenant's removal. */
+function auditActionOf(request: TenantRequest, action: RequestAction): AuditEvent['action'] {
+  const audited = AUDIT_OF[action];
+  return audited === 'association.completed' && request.kind === 'remove' ? 'tenant.removed' : audited;
+}
+
 /** Who hears about each outcome. A personal review that is cancelled or left to expire concerns nobody else. */
 const NOTIFY_OF: Partial<Record<RequestAction, NotificationKind>> = {
   confirm: 'completed',
@@ -79,7 +96,10 @@ const NOTIFY_OF: Partial<Record<RequestAction, NotificationKind>> = {
   withdraw: 'withdrawn',
 };
 
-/** The use cases of associating a tenant with the account (R1–R5, R7–R9), in personal and group chats. */
+/**
+ * The use cases of the account's tenants: associating one (R1–R5, R7–R9, R11) and removing one (R12), in
+ * personal chats (reviewed and confirmed) and in group chats and channels (approved by a Manager).
+ */
 export class TenantAssociation {
   constructor(private readonly deps: TenantAssociationDeps) {}
 
@@ -176,6 +196,46 @@ export class TenantAssociation {
   }
 
   /**
+   * `remove tenant`: opens the removal of an associated tenant (R12), reviewed (personal chat) or approved
+   * (group chat) like an association. Never the requester's own tenant, never the last one.
+   */
+  async openRemoval(person: Person, where: Where, tenantId: string): Promise<Result<RemovalRequest>> {
+    const allowed = await this.mayStart(person, where);
+    if (!allowed.ok) return allowed;
+    const { account, associations } = this.deps;
+    const [association, all] = await Promise.all([
+      associations.get(account.id, tenantId),
+      associations.list(account.id),
+    ]);
+    if (!association) return refuse({ kind: 'notAssociated', tenantId });
+    const tenant = summaryOf(association);
+    if (sameTenant(tenantId, person.tenantId)) return refuse({ kind: 'ownTenant', tenant });
+    if (all.length <= 1) return refuse({ kind: 'lastTenant', tenant });
+
+    const now = this.deps.clock.now();
+    const lifetime = where.isGroup ? this.deps.groupRequestLifetimeMs : this.deps.requestLifetimeMs;
+    const request: RemovalRequest = {
+      id: this.deps.ids.next(),
+      accountId: account.id,
+      kind: 'remove',
+      conversationId: where.conversationId,
+      requestedBy: person,
+      tenant,
+      ...(where.isGroup ? { approval: true } : {}),
+      state: where.isGroup ? 'awaitingApproval' : 'awaitingConfirm',
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + lifetime).toISOString(),
+      version: 1,
+    };
+    await this.deps.requests.create(
+      request,
+      this.retainUntil(request),
+      this.auditOf(request, 'request.created', person),
+    );
+    return ok(request);
+  }
+
+  /**
    * Confirm, Cancel, Approve, Reject or Withdraw. Completing associates the tenant at most once (one
    * compare-and-set with the association, its audit entry and its notification); a second click is told
    * who acted first.
@@ -186,17 +246,13 @@ export class TenantAssociation {
     conversationId: string,
     requestId: string,
     reason?: string,
-  ): Promise<Result<AssociationRequest>> {
+  ): Promise<Result<TenantRequest>> {
     const loaded = await this.load(requestId);
     return loaded.ok ? this.actOn(loaded.value, action, person, conversationId, reason) : loaded;
   }
 
   /** `cancel` typed by the requester: a personal review is cancelled, a request to the chat is withdrawn. */
-  async cancel(
-    person: Person,
-    conversationId: string,
-    requestId: string,
-  ): Promise<Result<AssociationRequest>> {
+  async cancel(person: Person, conversationId: string, requestId: string): Promise<Result<TenantRequest>> {
     const loaded = await this.load(requestId);
     if (!loaded.ok) return loaded;
     const action = loaded.value.approval ? 'withdraw' : 'cancel';
@@ -204,44 +260,92 @@ export class TenantAssociation {
   }
 
   private async actOn(
-    request: AssociationRequest,
+    request: TenantRequest,
     action: RequestAction,
     person: Person,
     conversationId: string,
     reason?: string,
-  ): Promise<Result<AssociationRequest>> {
+  ): Promise<Result<TenantRequest>> {
     const actor = await this.actorOf(person);
     const decision = decide(request, action, actor, this.context(conversationId, clip(reason)));
     if (!decision.ok) return this.settle(request, decision.refusal);
-
     const next = decision.value;
-    const association = next.state === 'completed' ? this.associationFrom(next, person) : undefined;
+    const completes = next.state === 'completed';
+    // R12: whoever completes a removal must not be removing the tenant of their own identity.
+    if (completes && next.kind === 'remove' && sameTenant(next.tenant.tenantId, person.tenantId)) {
+      return refuse({ kind: 'ownTenant', tenant: next.tenant });
+    }
+
     const kind = NOTIFY_OF[action];
+    const notifyKind = kind === 'completed' && next.kind === 'remove' ? 'removed' : kind;
     const result = await this.deps.requests.transition(
       {
         next,
         expectedVersion: request.version,
-        ...(association ? { association } : {}),
-        audit: this.auditOf(next, AUDIT_OF[action], person),
-        ...(kind ? { notify: this.notificationOf(next, kind) } : {}),
+        ...(completes ? this.completionOf(next, person) : {}),
+        audit: this.auditOf(next, auditActionOf(next, action), person),
+        ...(notifyKind ? { notify: this.notificationOf(next, notifyKind) } : {}),
       },
       this.retainUntil(next),
     );
     if (result.ok) return ok(next);
-    if (result.reason === 'alreadyAssociated') {
-      // R8: associated meanwhile (another request, another Manager): close this one, write nothing new.
-      const closed = advance(request, 'cancelled', person, this.deps.clock.now(), 'alreadyAssociated');
-      await this.deps.requests.transition(
-        {
-          next: closed,
-          expectedVersion: request.version,
-          audit: this.auditOf(closed, 'request.cancelled', person),
-        },
-        this.retainUntil(closed),
-      );
-      return refuse({ kind: 'alreadyAssociated', association: result.existing });
+    switch (result.reason) {
+      case 'alreadyAssociated':
+        // R8: associated meanwhile (another request, another Manager): close this one, write nothing new.
+        await this.close(request, person, 'alreadyAssociated');
+        return refuse({ kind: 'alreadyAssociated', association: result.existing });
+      case 'notAssociated':
+        await this.close(request, person, 'notAssociated');
+        return refuse({ kind: 'notAssociated', tenantId: tenantOf(request).tenantId });
+      case 'lastTenant':
+        return refuse({ kind: 'lastTenant', tenant: tenantOf(request) });
+      case 'conflict':
+        return this.afterConflict(request.id);
     }
-    return this.afterConflict(request.id);
+  }
+
+  /** What completing writes with the request: the association and its first Manager, or the removal. */
+  private completionOf(next: TenantRequest, decidedBy: Person) {
+    if (next.kind === 'remove') return { removal: { tenantId: next.tenant.tenantId, actor: decidedBy } };
+    const association = this.associationFrom(next, decidedBy);
+    // R11: the person who signed in to the tenant can manage its users at once (R4, R6).
+    const { user } = next.signIn;
+    const firstManager: Member = {
+      accountId: next.accountId,
+      tenantId: next.signIn.tenantId,
+      objectId: user.objectId,
+      displayName: user.displayName,
+      upn: user.userPrincipalName,
+      roles: [MANAGER],
+    };
+    return {
+      association,
+      firstManager: {
+        member: firstManager,
+        audit: {
+          ...this.auditOf(next, 'member.added', decidedBy),
+          subject: {
+            tenantId: firstManager.tenantId,
+            objectId: user.objectId,
+            displayName: user.displayName,
+          },
+          roles: [MANAGER],
+        },
+      },
+    };
+  }
+
+  /** Ends a request whose completion can no longer happen, writing nothing else. */
+  private async close(request: TenantRequest, person: Person, reason: string): Promise<void> {
+    const closed = advance(request, 'cancelled', person, this.deps.clock.now(), reason);
+    await this.deps.requests.transition(
+      {
+        next: closed,
+        expectedVersion: request.version,
+        audit: this.auditOf(closed, 'request.cancelled', person),
+      },
+      this.retainUntil(closed),
+    );
   }
 
   /** The request as this person sees it now, with what they may do; an overdue request is expired first. */
@@ -254,7 +358,7 @@ export class TenantAssociation {
     return ok({ request, actions: availableActions(request, actor, this.context(conversationId)) });
   }
 
-  async find(requestId: string): Promise<AssociationRequest | undefined> {
+  async find(requestId: string): Promise<TenantRequest | undefined> {
     return this.deps.requests.get(this.deps.account.id, requestId);
   }
 
@@ -277,18 +381,18 @@ export class TenantAssociation {
     };
   }
 
-  private async load(requestId: string): Promise<Result<AssociationRequest>> {
+  private async load(requestId: string): Promise<Result<TenantRequest>> {
     const request = await this.deps.requests.get(this.deps.account.id, requestId);
     return request ? ok(request) : refuse({ kind: 'requestNotFound' });
   }
 
   /** A refused action on an overdue request records its expiry, so every later view agrees. */
-  private async settle(request: AssociationRequest, refusal: Refusal): Promise<Result<never>> {
+  private async settle(request: TenantRequest, refusal: Refusal): Promise<Result<never>> {
     if (refusal.kind !== 'requestExpired') return refuse(refusal);
     return refuse({ kind: 'requestExpired', request: (await this.expireIfDue(request)) ?? request });
   }
 
-  private async expireIfDue(request: AssociationRequest): Promise<AssociationRequest | undefined> {
+  private async expireIfDue(request: TenantRequest): Promise<TenantRequest | undefined> {
     const expired = expire(request, this.deps.clock.now());
     if (!expired) return undefined;
     // Only a request others were waiting on (a Manager's approval) is worth telling people about.
@@ -329,16 +433,18 @@ export class TenantAssociation {
     };
   }
 
-  private notificationOf(request: AssociationRequest, kind: NotificationKind): NotificationEvent {
+  private notificationOf(request: TenantRequest, kind: NotificationKind): NotificationEvent {
+    const tenant = tenantOf(request);
     return {
       id: `${request.id}:${request.version}`,
       accountId: request.accountId,
       kind,
       at: request.decidedAt ?? this.deps.clock.now().toISOString(),
       requestId: request.id,
-      tenantId: request.signIn.tenantId,
-      orgDisplayName: request.signIn.orgDisplayName,
-      defaultDomain: defaultDomainOf(request.signIn.verifiedDomains),
+      ...(request.kind === 'remove' && kind !== 'removed' ? { removal: true } : {}),
+      tenantId: tenant.tenantId,
+      orgDisplayName: tenant.orgDisplayName,
+      defaultDomain: tenant.defaultDomain,
       requestedBy: request.requestedBy,
       ...(request.decidedBy ? { decidedBy: request.decidedBy } : {}),
       ...(request.reason ? { reason: request.reason } : {}),
@@ -346,17 +452,19 @@ export class TenantAssociation {
     };
   }
 
-  private retainUntil(request: AssociationRequest): Date {
+  private retainUntil(request: TenantRequest): Date {
     return new Date(Date.parse(request.expiresAt) + this.deps.retentionMs);
   }
 
-  private auditOf(request: AssociationRequest, action: AuditEvent['action'], actor: Person): AuditEvent {
+  private auditOf(request: TenantRequest, action: AuditEvent['action'], actor: Person): AuditEvent {
+    const tenant = tenantOf(request);
     return {
       at: this.deps.clock.now().toISOString(),
       accountId: request.accountId,
       action,
       actor,
-      tenantId: request.signIn.tenantId,
+      tenantId: tenant.tenantId,
+      orgDisplayName: tenant.orgDisplayName,
       requestId: request.id,
     };
   }

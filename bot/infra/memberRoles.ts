@@ -16,12 +16,18 @@ export function withManagerRole(
 
 /** The Managers among these members, in a stable order (by name, then identity). */
 export function managersIn(members: Member[]): Member[] {
-  return members
-    .filter((m) => m.roles.includes(MANAGER))
-    .sort(
-      (a, b) =>
-        a.displayName.localeCompare(b.displayName) ||
-        a.tenantId.localeCompare(b.tenantId) ||
-        a.objectId.localeCompare(b.objectId),
-    );
+  return members.filter((m) => m.roles.includes(MANAGER)).sort(byName);
+}
+
+/** Members by tenant, then by name: how Partner Center's Users page groups them. */
+export function inMemberOrder(members: Member[]): Member[] {
+  return [...members].sort((a, b) => a.tenantId.localeCompare(b.tenantId) || byName(a, b));
+}
+
+function byName(a: Member, b: Member): number {
+  return (
+    a.displayName.localeCompare(b.displayName) ||
+    a.tenantId.localeCompare(b.tenantId) ||
+    a.objectId.localeCompare(b.objectId)
+  );
 }

@@ -1,10 +1,10 @@
 import { requestCard } from '../../cards';
 import { replies } from '../../cards/replies';
 import { DependencyUnavailableError } from '../core/errors';
-import type { Account, AssociationRequest, Person } from '../core/model';
+import type { Account, Person, TenantRequest } from '../core/model';
 import type { Clock } from '../core/ports';
 import type { RequestAction } from '../core/requestMachine';
-import { orderedDomains } from '../core/rules';
+import { tenantOf } from '../core/rules';
 import type { TenantAssociation, Where } from '../core/tenantAssociation';
 import type { TenantSignIn } from '../core/tenantSignIn';
 import type { EntraAnswer, EntraSignIn } from './entraSignIn';
@@ -149,7 +149,7 @@ export class TenantsTab {
     return answer;
   }
 
-  private cardAnswer(request: AssociationRequest, actions: RequestAction[]): TabAnswer {
+  private cardAnswer(request: TenantRequest, actions: RequestAction[]): TabAnswer {
     const card = requestCard(request, this.deps.account, {
       actions: actions.filter((a) => TAB_ACTIONS.includes(a)),
     });
@@ -159,13 +159,14 @@ export class TenantsTab {
     };
   }
 
-  private pendingView(request: AssociationRequest, viewer: Person) {
-    const { signIn } = request;
+  private pendingView(request: TenantRequest, viewer: Person) {
+    const tenant = tenantOf(request);
     return {
       requestId: request.id,
-      organization: signIn.orgDisplayName,
-      defaultDomain: orderedDomains(signIn.verifiedDomains)[0] ?? '',
-      tenantId: signIn.tenantId,
+      kind: request.kind === 'remove' ? 'remove' : 'associate',
+      organization: tenant.orgDisplayName,
+      defaultDomain: tenant.defaultDomain,
+      tenantId: tenant.tenantId,
       waitingFor: request.state === 'awaitingApproval' ? 'A Manager’s approval' : 'Confirm',
       requestedBy: request.requestedBy.displayName,
       where: request.conversationId.startsWith('tab:')

@@ -63,7 +63,22 @@ describe('associating a tenant (core use cases)', () => {
     });
     expect(await stores.associations.list(ACCOUNT.id)).toHaveLength(1);
     const audit = await stores.audit.recent(ACCOUNT.id, 10);
-    expect(audit.map((e) => e.action)).toEqual(['association.completed', 'request.created']);
+    expect(audit.map((e) => e.action)).toEqual(['member.added', 'association.completed', 'request.created']);
+  });
+
+  it('R11: who signed in to the tenant becomes its first account user, a Manager, and can manage its users', async () => {
+    const { service, stores } = await coreWorld();
+    const opened = await service.openRequest(manager, PERSONAL, contosoSignIn());
+    if (!opened.ok) throw new Error('expected a request');
+    await service.act('confirm', manager, 'conv', opened.value.id);
+    expect(await stores.members.get(ACCOUNT.id, { tenantId: CONTOSO, objectId: 'megan' })).toEqual({
+      accountId: ACCOUNT.id,
+      tenantId: CONTOSO,
+      objectId: 'megan',
+      displayName: 'Megan Bowen',
+      upn: 'megan@contoso.com',
+      roles: ['Manager'],
+    });
   });
 
   it('R8: a tenant already associated is reported, before review and at Confirm, with no duplicate', async () => {

@@ -10,6 +10,22 @@ export class MemoryAuditLog implements AuditLog {
     this.record(event);
   }
 
+  async page(
+    accountId: string,
+    count: number,
+    before?: string,
+  ): Promise<{ events: AuditEvent[]; next?: string }> {
+    const events = this.byAccount.get(accountId) ?? [];
+    // The cursor is a position from the start, which trimming from the start does not keep: good enough here.
+    const end = before === undefined ? events.length : Math.min(Number(before), events.length);
+    const start = Math.max(0, end - Math.max(0, count));
+    const page = events
+      .slice(start, end)
+      .reverse()
+      .map((json) => JSON.parse(json) as AuditEvent);
+    return { events: page, ...(start > 0 ? { next: String(start) } : {}) };
+  }
+
   async recent(accountId: string, count: number): Promise<AuditEvent[]> {
     if (count <= 0) return [];
     const events = this.byAccount.get(accountId) ?? [];

@@ -1,17 +1,21 @@
 import {
   OPEN_STATES,
-  type AssociationRequest,
   type AuditEvent,
   type NotificationEvent,
+  type Person,
+  type TenantRequest,
 } from '../../core/model';
+import { tenantOf } from '../../core/rules';
 import type { Clock, RequestStore, RequestTransition, TransitionResult } from '../../core/ports';
 import { checkCreate, checkTransition } from '../requestChanges';
 import type { MemoryAssociationStore } from './memoryAssociationStore';
 import type { MemoryAuditLog } from './memoryAuditLog';
+import type { MemoryMemberStore } from './memoryMemberStore';
 import { systemClock } from '../systemClock';
 
 export interface MemoryRequestStoreDeps {
   associations: MemoryAssociationStore;
+  members: MemoryMemberStore;
   audit: MemoryAuditLog;
   outbox: { append(event: NotificationEvent): void };
   clock?: Clock;
@@ -37,7 +41,7 @@ export class MemoryRequestStore implements RequestStore {
     this.clock = deps.clock ?? systemClock;
   }
 
-  async create(request: AssociationRequest, retainUntil: Date, audit: AuditEvent): Promise<void> {
+  async create(request: TenantRequest, retainUntil: Date, audit: AuditEvent): Promise<void> {
     const retainUntilMs = checkCreate(request, retainUntil, audit);
     const key = requestKey(request.accountId, request.id);
     if (this.live(key)) throw new Error(`request ${request.id} already exists`);
@@ -47,17 +51,17 @@ export class MemoryRequestStore implements RequestStore {
     this.deps.audit.record(audit);
   }
 
-  async get(accountId: string, requestId: string): Promise<AssociationRequest | undefined> {
+  async get(accountId: string, requestId: string): Promise<TenantRequest | undefined> {
     const entry = this.live(requestKey(accountId, requestId));
-    return entry && (JSON.parse(entry.json) as AssociationRequest);
+    return entry && (JSON.parse(entry.json) as TenantRequest);
   }
 
-  async listOpen(accountId: string): Promise<AssociationRequest[]> {
+  async listOpen(accountId: string): Promise<TenantRequest[]> {
     const open = this.openOf(accountId);
-    const requests: AssociationRequest[] = [];
+    const requests: TenantRequest[] = [];
     for (const key of open) {
       const entry = this.live(key);
-      if (entry) requests.push(JSON.parse(entry.json) as AssociationRequest);
+      if (entry) requests.push(JSON.parse(entry.json) as TenantRequest);
       else open.delete(key);
     }
     return requests;
@@ -65,22 +69,72 @@ export class MemoryRequestStore implements RequestStore {
 
   async transition(change: RequestTransition, retainUntil: Date): Promise<TransitionResult> {
     const retainUntilMs = checkTransition(change, retainUntil);
-    const { next, association, audit, expectedVersion, notify } = change;
+    const { next, association, audit, expectedVersion, notify, firstManager, removal } = change;
+    const { associations, members } = this.deps;
     const key = requestKey(next.accountId, next.id);
     const entry = this.live(key);
     if (!entry) return { ok: false, reason: 'conflict' };
-    const current = JSON.parse(entry.json) as AssociationRequest;
+    const current = JSON.parse(entry.json) as TenantRequest;
     if (current.version !== expectedVersion) return { ok: false, reason: 'conflict', current };
     if (association) {
-      const existing = this.deps.associations.find(association.accountId, association.tenantId);
+      const existing = associations.find(association.accountId, association.tenantId);
       if (existing) return { ok: false, reason: 'alreadyAssociated', existing };
-      this.deps.associations.add(association);
     }
+    if (removal) {
+      if (!associations.find(next.accountId, removal.tenantId)) return { ok: false, reason: 'notAssociated' };
+      if (associations.count(next.accountId) <= 1) return { ok: false, reason: 'lastTenant' };
+    }
+
+    // No await from here on: the change is one step, as the Redis script is.
     this.deps.audit.record(audit);
-    if (notify) this.deps.outbox.append(notify);
+    let event = notify;
+    if (association) {
+      associations.add(association);
+      if (firstManager && members.addIfAbsent(firstManager.member))
+        this.deps.audit.record(firstManager.audit);
+    }
+    if (removal) {
+      associations.remove(next.accountId, removal.tenantId);
+      const concerned = members
+        .removeTenant(next.accountId, removal.tenantId)
+        .map(({ tenantId, objectId }) => ({ tenantId, objectId }));
+      this.cancelOpenOf(next, removal.tenantId, removal.actor, audit.at);
+      if (event && concerned.length > 0) event = { ...event, concerned };
+    }
+    if (event) this.deps.outbox.append(event);
     this.requests.set(key, { json: JSON.stringify(next), retainUntil: retainUntilMs });
     if (!OPEN_STATES.includes(next.state)) this.openOf(next.accountId).delete(key);
     return { ok: true };
+  }
+
+  /** R12: the removed tenant's other open requests end, by the remover. */
+  private cancelOpenOf(removal: TenantRequest, tenantId: string, actor: Person, at: string): void {
+    const open = this.openOf(removal.accountId);
+    for (const key of open) {
+      const entry = this.live(key);
+      if (!entry) continue;
+      const other = JSON.parse(entry.json) as TenantRequest;
+      if (other.id === removal.id || tenantOf(other).tenantId !== tenantId) continue;
+      const cancelled = {
+        ...other,
+        state: 'cancelled' as const,
+        version: other.version + 1,
+        decidedBy: actor,
+        decidedAt: at,
+        reason: 'tenantRemoved',
+      };
+      this.requests.set(key, { json: JSON.stringify(cancelled), retainUntil: entry.retainUntil });
+      open.delete(key);
+      this.deps.audit.record({
+        at,
+        accountId: other.accountId,
+        action: 'request.cancelled',
+        actor,
+        tenantId,
+        requestId: other.id,
+        detail: 'tenantRemoved',
+      });
+    }
   }
 
   private openOf(accountId: string): Set<string> {

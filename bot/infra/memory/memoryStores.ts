@@ -16,12 +16,19 @@ export interface MemoryStoresOptions {
 
 /** Local mode without Redis: everything is lost when the process exits, and processes share nothing. */
 export function createMemoryStores(opts: MemoryStoresOptions): Stores {
-  const associations = new MemoryAssociationStore();
   const audit = new MemoryAuditLog(opts.auditMaxLength);
+  const associations = new MemoryAssociationStore(audit);
+  const members = new MemoryMemberStore({ audit, outbox: opts.outbox });
   return {
-    members: new MemoryMemberStore(),
+    members,
     associations,
-    requests: new MemoryRequestStore({ associations, audit, outbox: opts.outbox, clock: opts.clock }),
+    requests: new MemoryRequestStore({
+      associations,
+      members,
+      audit,
+      outbox: opts.outbox,
+      clock: opts.clock,
+    }),
     audit,
   };
 }

@@ -29,6 +29,23 @@ export class RedisAuditLog implements AuditLog {
     });
   }
 
+  page(accountId: string, count: number, before?: string): Promise<{ events: AuditEvent[]; next?: string }> {
+    if (count <= 0) return Promise.resolve({ events: [] });
+    return rethrowUnavailable(async () => {
+      // One more than asked tells whether there is a next page; '(' makes the cursor exclusive.
+      const entries = await this.client.xrevrange(
+        this.keys.audit(accountId),
+        before ? `(${before}` : '+',
+        '-',
+        'COUNT',
+        count + 1,
+      );
+      const page = entries.slice(0, count);
+      const next = entries.length > count ? page[page.length - 1]?.[0] : undefined;
+      return { events: page.map(([, fields]) => parseEntry(fields)), ...(next ? { next } : {}) };
+    });
+  }
+
   recent(accountId: string, count: number): Promise<AuditEvent[]> {
     if (count <= 0) return Promise.resolve([]);
     return rethrowUnavailable(async () => {

@@ -9,7 +9,7 @@ import { RedisRequestStore } from './redisRequestStore';
 /** The core's stores on one Redis or Cluster; `auditMaxLength` caps each account's audit stream (about). */
 export function createRedisStores(client: RedisClient, keys: RedisKeys, auditMaxLength?: number): Stores {
   return {
-    members: new RedisMemberStore(client, keys),
+    members: new RedisMemberStore(client, keys, auditMaxLength),
     associations: new RedisAssociationStore(client, keys),
     requests: new RedisRequestStore(client, keys, auditMaxLength),
     audit: new RedisAuditLog(client, keys, auditMaxLength),

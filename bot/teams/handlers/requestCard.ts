@@ -1,5 +1,5 @@
 import { requestCard } from '../../../cards';
-import type { AssociationRequest } from '../../core/model';
+import type { TenantRequest } from '../../core/model';
 import { isOpen, type RequestAction } from '../../core/requestMachine';
 import { replies } from '../../../cards/replies';
 import { cardResponse, messageResponse, replaceCard, type PersonTurn } from '../turn';
@@ -75,7 +75,7 @@ async function viewFor(turn: PersonTurn, requestId: string, notice?: string): Pr
 }
 
 /** Once decided, the card in the chat shows everyone the same outcome; nobody remembers it as open. */
-async function showEveryone(turn: PersonTurn, request: AssociationRequest): Promise<void> {
+async function showEveryone(turn: PersonTurn, request: TenantRequest): Promise<void> {
   if (isOpen(request)) return;
   const cardId = turn.activity.replyToId;
   if (cardId) await replaceCard(turn.context, cardId, requestCard(request, turn.app.account));
