@@ -147,7 +147,10 @@ describe.each(backends)('account users and the tenant lifecycle, stores contract
         tenant: { tenantId, orgDisplayName: `Org ${tenantId}`, defaultDomain: 'x', verifiedDomains: ['x'] },
       } as RemovalRequest;
       delete (removal as Partial<{ signIn: unknown }>).signIn;
-      await f.stores.requests.create(removal, later(f, 60_000), { ...audit('request.created'), requestId: id });
+      await f.stores.requests.create(removal, later(f, 60_000), {
+        ...audit('request.created'),
+        requestId: id,
+      });
       return removal;
     }
 
