@@ -75,6 +75,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     retentionMs: RETENTION_MS,
   });
   await bootstrapMembers(config, stores, options.seedMembers ?? []);
+  if (config.accountTenant) await association.ensureAccountTenant(config.accountTenant);
 
   const graphFetch = fetchOptionsTrusting(config.extraCaFile);
   const directory = new GraphTenantDirectory({ baseUrl: config.graphUrl, fetchOptions: graphFetch });

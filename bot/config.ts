@@ -51,6 +51,13 @@ export interface Config {
   account: { id: string; displayName: string };
   /** `tenantId/objectId` of the people who are Managers from the start (added, never removed, at start). */
   bootstrapManagers: { tenantId: string; objectId: string }[];
+  /** R10: the account's own tenant, associated from the start (ACCOUNT_TENANT_*, or the bootstrap Managers'). */
+  accountTenant?: {
+    tenantId: string;
+    orgDisplayName: string;
+    defaultDomain: string;
+    verifiedDomains: string[];
+  };
   requestLifetimeMs: number;
   /** Requests in group chats and channels wait for a Manager, who may not be around for a while. */
   groupRequestLifetimeMs: number;
@@ -116,6 +123,7 @@ export function loadConfig(env: Env): Config {
       displayName: optional(env, 'ACCOUNT_NAME') ?? '',
     },
     bootstrapManagers: managers(env),
+    ...accountTenant(env, managers(env)),
     requestLifetimeMs: integer(env, 'REQUEST_LIFETIME_MINUTES', 60, 1, 60 * 24 * 30) * 60_000,
     groupRequestLifetimeMs: integer(env, 'GROUP_REQUEST_LIFETIME_MINUTES', 24 * 60, 1, 60 * 24 * 30) * 60_000,
     approvalPolicy: oneOf(env, 'APPROVAL_POLICY', ['single', 'two-person'], 'single'),
@@ -168,6 +176,25 @@ function endpointKeys(env: Env): Record<string, string> {
     );
   }
   return Object.fromEntries(BOT_FRAMEWORK_ENDPOINT_KEYS.map((key) => [key, optional(env, key) as string]));
+}
+
+function accountTenant(env: Env, bootstrap: { tenantId: string }[]): Pick<Config, 'accountTenant'> {
+  const tenants = [...new Set(bootstrap.map((m) => m.tenantId))];
+  const tenantId = optional(env, 'ACCOUNT_TENANT_ID')
+    ? guid(env, 'ACCOUNT_TENANT_ID').toLowerCase()
+    : tenants.length === 1
+      ? tenants[0]
+      : undefined;
+  if (!tenantId) return {};
+  const defaultDomain = optional(env, 'ACCOUNT_TENANT_DOMAIN') ?? '';
+  return {
+    accountTenant: {
+      tenantId,
+      orgDisplayName: optional(env, 'ACCOUNT_TENANT_NAME') ?? optional(env, 'ACCOUNT_NAME') ?? tenantId,
+      defaultDomain,
+      verifiedDomains: defaultDomain ? [defaultDomain] : [],
+    },
+  };
 }
 
 function managers(env: Env): { tenantId: string; objectId: string }[] {

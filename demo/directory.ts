@@ -98,6 +98,18 @@ export function findAccount(directory: DemoDirectory, userPrincipalName: string)
   return signInAccounts(directory).find((a) => a.userPrincipalName.toLowerCase() === wanted);
 }
 
+/** A Teams user by UPN, display name or first name ("nestor", "Nestor Wilke", "nestor@adatum.example"). */
+export function findTeamsUser(directory: DemoDirectory, nameOrUpn: string): TeamsUser | undefined {
+  const wanted = nameOrUpn.trim().toLowerCase();
+  if (!wanted) return undefined;
+  return directory.teams.users.find(
+    (u) =>
+      u.userPrincipalName.toLowerCase() === wanted ||
+      u.displayName.toLowerCase() === wanted ||
+      u.displayName.split(' ')[0].toLowerCase() === wanted,
+  );
+}
+
 export function findTenant(directory: DemoDirectory, idOrDomain: string): DirectoryTenant | undefined {
   const wanted = idOrDomain.toLowerCase();
   return directory.tenants.find(

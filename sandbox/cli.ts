@@ -3,7 +3,8 @@
  * and learns where everything is from one message; by hand it prints where everything is, for a bot started
  * separately:
  *   npx tsx sandbox/cli.ts [--bot-endpoint http://127.0.0.1:3978/api/messages] [--app-id ID --app-password PW]
- *                          [--require-auth] [--state-dir .sandbox] [--port-base 4100]
+ *                          [--tab-app-id ID --tab-app-secret SECRET] [--require-auth] [--state-dir .sandbox]
+ *                          [--port-base 4100]
  * The bot process can trust the local CA with NODE_EXTRA_CA_CERTS=<state-dir>/ca.pem (kept across restarts).
  */
 import { parseArgs } from 'node:util';
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
       'bot-endpoint': { type: 'string' },
       'app-id': { type: 'string' },
       'app-password': { type: 'string' },
+      'tab-app-id': { type: 'string' },
+      'tab-app-secret': { type: 'string' },
       'require-auth': { type: 'boolean', default: false },
       'state-dir': { type: 'string', default: '.sandbox' },
       'port-base': { type: 'string' },
@@ -29,6 +32,7 @@ async function main(): Promise<void> {
     botAppId: values['app-id'],
     botAppPassword: values['app-password'] ?? process.env.MICROSOFT_APP_PASSWORD,
     requireAuth: values['require-auth'],
+    tabApp: tabAppOption(values['tab-app-id'], values['tab-app-secret'] ?? process.env.TAB_APP_CLIENT_SECRET),
     stateDir: values['state-dir'],
     host: values.host,
     ports:
@@ -40,6 +44,7 @@ async function main(): Promise<void> {
             tokenService: base + 2,
             login: base + 3,
             graph: base + 4,
+            teamsHost: base + 5,
           },
   });
 
@@ -56,7 +61,9 @@ async function main(): Promise<void> {
     // The bot that started this process is gone (even killed): nothing is left to serve.
     process.once('disconnect', stop);
     process.send({ ready: localModeReport(sandbox) });
-    console.log(`Token service, Entra ID and Microsoft Graph emulators listening (CA ${sandbox.caCertPath})`);
+    console.log(
+      `Token service, Entra ID, Microsoft Graph and Teams host emulators listening (CA ${sandbox.caCertPath})`,
+    );
     return;
   }
 
@@ -70,6 +77,10 @@ async function main(): Promise<void> {
     ...Object.entries(sandbox.botFrameworkAuthConfig()).map(([k, v]) => `  ${k}=${v}`),
     '',
     `  NODE_EXTRA_CA_CERTS=${sandbox.caCertPath}`,
+    '',
+    // The secret is never printed: it is the one given with --tab-app-secret, or LOCAL_TAB_APP's (sandbox/tabApp.ts).
+    `Tab app: client id ${sandbox.tabApp.clientId}, authority ${sandbox.urls.login}/organizations`,
+    `Teams host: ${sandbox.urls.teamsHost}/?user=${sandbox.directory.teams.users[0]?.userPrincipalName ?? ''}&app=<tab URL>`,
     '',
     'Demo accounts for the sign-in page:',
     ...sandbox.directory.tenants.flatMap((t) =>
@@ -91,6 +102,12 @@ function localModeReport(sandbox: Sandbox) {
   return {
     botFrameworkAuthConfig: sandbox.botFrameworkAuthConfig(),
     graphUrl: sandbox.urls.graph,
+    /** https://localhost:PORT: msal-node's authority for the tab's sign-in is `${loginUrl}/organizations`. */
+    loginUrl: sandbox.urls.login,
+    /** http://127.0.0.1:PORT: the Teams host page, `/?user=…&app=…`, for opening the tab locally. */
+    teamsHostUrl: sandbox.urls.teamsHost,
+    /** The tab app's registration, for msal-node and for checking SSO tokens' audience (over IPC only). */
+    tabApp: { clientId: sandbox.tabApp.clientId, clientSecret: sandbox.tabApp.clientSecret },
     caCertPath: sandbox.caCertPath,
     account: directory.account,
     people: directory.teams.users.map((user) => ({
@@ -101,6 +118,12 @@ function localModeReport(sandbox: Sandbox) {
       roles: user.partnerCenterRoles,
     })),
   };
+}
+
+function tabAppOption(clientId: string | undefined, clientSecret: string | undefined) {
+  if (!clientId && !clientSecret) return undefined;
+  if (!clientId || !clientSecret) throw new Error('--tab-app-id and --tab-app-secret go together');
+  return { clientId, clientSecret };
 }
 
 main().catch((err: unknown) => {

@@ -6,8 +6,11 @@ import { CHANNEL_ISSUER, type ChannelTokenForgery, startChannelAuth } from './ch
 import { type ConnectorEmulator, startConnector } from './connector';
 import { type DemoDirectory, loadDemoDirectory } from '../demo/directory';
 import { type GraphFault, type GraphSettings, startGraph } from './graph';
-import { BOT_FRAMEWORK_AUDIENCE, startLogin } from './login';
+import { BOT_FRAMEWORK_AUDIENCE, type MintSsoTokenOptions, startLogin } from './login';
+import { LOCAL_TAB_APP, type TabAppRegistration } from './tabApp';
+import { startTeamsHost } from './teamsHost';
 import { startTokenService, type VerifyStateDelivery } from './tokenService';
+import { TEAMS_WEB_CLIENT_ID } from './userTokens';
 
 export type {
   ConnectorEmulator,
@@ -23,13 +26,18 @@ export type {
   PersonalAccount,
   TeamsUser,
 } from '../demo/directory';
-export { CONSUMER_TENANT_ID, loadDemoDirectory, signInAccounts } from '../demo/directory';
+export { CONSUMER_TENANT_ID, findTeamsUser, loadDemoDirectory, signInAccounts } from '../demo/directory';
 export type { GraphFault, GraphSettings } from './graph';
 export { GLOBAL_ADMIN_ROLE_TEMPLATE_ID } from './graph';
 export type { HttpFault } from './http';
 export type { ChannelTokenForgery } from './channelAuth';
 export { CHANNEL_TOKEN_FORGERIES } from './channelAuth';
 export type { VerifyStateDelivery } from './tokenService';
+export type { MintSsoTokenOptions } from './login';
+export type { SignInAudience, TabAppRegistration } from './tabApp';
+export { LOCAL_TAB_APP } from './tabApp';
+export { TEAMS_FAILURES } from './teamsHost';
+export { SSO_SCOPE, TEAMS_DESKTOP_CLIENT_ID, TEAMS_WEB_CLIENT_ID } from './userTokens';
 
 export interface SandboxOptions {
   /** Require bearer tokens from the login emulator on connector + token service calls (production-like). Default false (local mode: anonymous like the Bot Framework Emulator). */
@@ -44,9 +52,18 @@ export interface SandboxOptions {
   /** Directory where ca.pem is written (so NODE_EXTRA_CA_CERTS can point at it). Default: a temp dir. Certificates already there and still valid are reused. */
   stateDir?: string;
   /** Fixed ports, for running the sandbox beside a separately started bot; default: free ports. */
-  ports?: Partial<Record<'channelAuth' | 'connector' | 'tokenService' | 'login' | 'graph', number>>;
+  ports?: Partial<
+    Record<'channelAuth' | 'connector' | 'tokenService' | 'login' | 'graph' | 'teamsHost', number>
+  >;
   /** How long a magic code stays redeemable; default 10 minutes. */
   magicCodeTtlMs?: number;
+  /**
+   * The Tenants tab's Entra app, for its sign-in pop-up (authorization code + PKCE) and its SSO tokens. Default:
+   * local mode's registration (LOCAL_TAB_APP: client id 10ca1000-0000-4000-8000-000000000002 and a fixed secret).
+   */
+  tabApp?: TabAppRegistration;
+  /** How long an authorization code stays redeemable; default 10 minutes, as Entra ID's. */
+  authCodeTtlMs?: number;
 }
 
 export interface Sandbox {
@@ -62,11 +79,17 @@ export interface Sandbox {
     login: string;
     /** https://localhost:PORT */
     graph: string;
+    /** http://127.0.0.1:PORT; the host page is `/?user=<upn or name>&app=<tab URL>[&theme=dark]`. */
+    teamsHost: string;
   };
+  /** The tab app's registration: its client id and secret (never logged). */
+  tabApp: { clientId: string; clientSecret: string };
   /** botbuilder ConfigurationBotFrameworkAuthentication keys, all of them (setting one means setting all). */
   botFrameworkAuthConfig(): Record<string, string>;
   /** Mints a Bot Framework channel token, or a forged one for negative tests. */
   mintChannelToken(opts: { appId: string; serviceUrl: string; forge?: ChannelTokenForgery }): string;
+  /** Mints a Teams SSO token (`authentication.getAuthToken`) for a Teams user, or a doctored one for negative tests. */
+  mintSsoToken(options: MintSsoTokenOptions): string;
   connector: ConnectorEmulator;
   tokenService: {
     /** The sign-in flow as a browser would do it; returns the 6-digit code shown. */
@@ -90,6 +113,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const directory = loadDemoDirectory();
   const stateDir = options.stateDir ?? mkdtempSync(path.join(os.tmpdir(), 'pc-sandbox-'));
   const ca = loadOrCreateLocalCa(stateDir);
+  const tabApp = {
+    clientId: options.tabApp?.clientId ?? LOCAL_TAB_APP.clientId,
+    clientSecret: options.tabApp?.clientSecret ?? LOCAL_TAB_APP.clientSecret,
+    signInAudience: options.tabApp?.signInAudience ?? 'AzureADandPersonalMicrosoftAccount',
+  } as const;
   const tls = { cert: ca.serverCertPem, key: ca.serverKeyPem };
 
   const closers: (() => Promise<void>)[] = [];
@@ -106,6 +134,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       directory,
       botAppId: options.botAppId,
       botAppPassword: options.botAppPassword,
+      tabApp,
+      authCodeTtlMs: options.authCodeTtlMs,
     });
     closers.push(login.close);
     const verifyBearer = options.requireAuth ? (token: string) => login.verifyBotToken(token) : undefined;
@@ -128,6 +158,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     closers.push(tokenService.close);
     const graph = await startGraph({ host, port: ports.graph, tls, directory, login });
     closers.push(graph.close);
+    const teamsHost = await startTeamsHost({
+      host,
+      port: ports.teamsHost,
+      directory,
+      tabAppClientId: tabApp.clientId,
+      // The host page is Teams on the web: its SSO tokens name Teams' web client as `azp`.
+      mintSsoToken: (user, audience) =>
+        login.mintSsoToken({ user, audience, overrides: { azp: TEAMS_WEB_CLIENT_ID } }),
+    });
+    closers.push(teamsHost.close);
 
     return {
       directory,
@@ -139,7 +179,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         tokenService: tokenService.url,
         login: login.url,
         graph: graph.url,
+        teamsHost: teamsHost.url,
       },
+      tabApp: { clientId: tabApp.clientId, clientSecret: tabApp.clientSecret },
       botFrameworkAuthConfig: () => ({
         ToBotFromChannelOpenIdMetadataUrl: channelAuth.openIdMetadataUrl,
         ToBotFromEmulatorOpenIdMetadataUrl: channelAuth.emulatorOpenIdMetadataUrl,
@@ -152,6 +194,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         ValidateAuthority: 'false',
       }),
       mintChannelToken: (opts) => channelAuth.mintChannelToken(opts),
+      mintSsoToken: (opts) => login.mintSsoToken(opts),
       connector,
       tokenService: {
         chooseAccount: (link, upn) => tokenService.chooseAccount(link, upn),

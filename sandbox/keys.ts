@@ -46,9 +46,18 @@ export class SigningKey {
     };
   }
 
-  /** Signs exactly the claims given (callers set iat/nbf/exp themselves so they can forge them). */
-  sign(claims: Claims, kid: string = this.kid): string {
-    return jwt.sign(claims, this.privateKey, { algorithm: 'RS256', keyid: kid, noTimestamp: true });
+  /**
+   * Signs exactly the claims given (callers set iat/nbf/exp themselves so they can forge them). `header` adds to
+   * or replaces the JOSE header's fields (`kid` included), for tokens a verifier must refuse.
+   */
+  sign(claims: Claims, header: Record<string, unknown> = {}): string {
+    return jwt.sign(claims, this.privateKey, {
+      algorithm: 'RS256',
+      keyid: this.kid,
+      // jsonwebtoken drops `iat` with noTimestamp and invents one without: keep exactly what the claims say.
+      noTimestamp: claims.iat === undefined,
+      header: { alg: 'RS256', ...header } as jwt.JwtHeader,
+    });
   }
 
   /** Verifies signature, `exp`/`nbf` and the given audience/issuer; throws jsonwebtoken's errors. */

@@ -1,27 +1,50 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import type http from 'node:http';
-import { CONSUMER_TENANT_ID, type DemoDirectory, findTenant, type SignInAccount } from '../demo/directory';
-import { type Handler, HttpError, readForm, type RunningServer, sendJson, serve } from './http';
+import type { DemoDirectory, SignInAccount, TeamsUser } from '../demo/directory';
+import { type Authority, authorityOf, issuerTenant } from './authorities';
+import { AuthorizationCodes } from './authCodes';
+import { AuthorizationEndpoint } from './authorize';
+import { EntraError, entraErrorBody } from './entraErrors';
+import { type Handler, HttpError, readForm, type RunningServer, sendHtml, sendJson, serve } from './http';
 import { type Claims, nowSeconds, SigningKey } from './keys';
+import { renderError } from './signInPage';
+import type { TabAppRegistration } from './tabApp';
+import { issueTokens } from './tokenGrants';
+import { graphAccessTokenClaims, idTokenClaims, ssoTokenClaims, withOverrides } from './userTokens';
 
-/** The Entra ID tenant of the Bot Framework itself (`botframework.com`), the bot's token authority. */
-/** Every member user holds the built-in User role; Graph tokens list it in `wids`. */
-const MEMBER_ROLE_TEMPLATE_ID = 'b79fbf4d-3ef9-4689-8143-76b194e85509';
-const GLOBAL_ADMIN_ROLE_TEMPLATE_ID = '62e90394-69f5-4237-9190-012177145e10';
+export { BOTFRAMEWORK_TENANT_ID } from './authorities';
+export { uuidFrom } from './userTokens';
 
-export const BOTFRAMEWORK_TENANT_ID = 'd6d49420-f39b-4df7-a1dc-d59a935871db';
 /** Audience of tokens the bot presents to the connector and the token service. */
 export const BOT_FRAMEWORK_AUDIENCE = 'https://api.botframework.com';
 export const GRAPH_AUDIENCES = ['https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000'];
-const USER_SCOPES = 'User.Read openid profile email';
-const TOKEN_LIFETIME_SECONDS = 3600;
+
+export interface MintSsoTokenOptions {
+  /** A Teams user of the demo directory (`teams.users`): the token is theirs, in the Teams tenant. */
+  user: TeamsUser;
+  /** `aud`: the tab app's Application ID URI, `api://{host}/{clientId}` (or its client id, as v2.0 APIs see it). */
+  audience: string;
+  /**
+   * Claims to add, replace or (given as `undefined`) remove. An overridden `tid` moves `iss` to that tenant too,
+   * unless `iss` is overridden as well: a token of another tenant, as Entra ID would issue it.
+   */
+  overrides?: Record<string, unknown>;
+  /** `unknownKey` signs with a key that is not in the key set, for forged-signature tests. Default `sandbox`. */
+  signWith?: 'sandbox' | 'unknownKey';
+  /** JOSE header fields to add or replace (`kid`, `typ`, …). */
+  header?: Record<string, unknown>;
+}
 
 export interface LoginEmulator {
   /** `https://localhost:PORT`; msal-node needs `localhost:PORT` in knownAuthorities. */
   url: string;
   issuerFor(tenantId: string): string;
-  /** A delegated token as Entra ID issues it after an interactive sign-in (used by the token service). */
-  mintUserToken(account: SignInAccount, audience?: string): { token: string; expiresAt: Date };
+  /** A delegated Graph token as Entra ID issues it after an interactive sign-in (used by the token service). */
+  mintUserToken(
+    account: SignInAccount,
+    audience?: string,
+    options?: { clientId?: string },
+  ): { token: string; expiresAt: Date };
+  /** A Teams SSO token (`authentication.getAuthToken`), signed by the key in the login's key set. */
+  mintSsoToken(options: MintSsoTokenOptions): string;
   /** Checks a token the bot got by client credentials; throws when it is not one. */
   verifyBotToken(token: string): Claims;
   /** Checks a delegated user token for the given audiences; throws jsonwebtoken's errors. */
@@ -36,138 +59,108 @@ export interface LoginOptions {
   directory: DemoDirectory;
   botAppId?: string;
   botAppPassword?: string;
+  tabApp: Required<TabAppRegistration>;
+  /** How long an authorization code stays redeemable; default 10 minutes, as Entra ID's. */
+  authCodeTtlMs?: number;
 }
 
-/** Entra ID's OpenID Connect endpoints, enough for msal-node's client-credentials flow. */
+const ENDPOINTS =
+  /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys|oauth2\/v2\.0\/token|oauth2\/v2\.0\/authorize|login)$/;
+
+/** Entra ID's OpenID Connect endpoints: discovery, keys, authorize with its account picker, token. */
 export async function startLogin(options: LoginOptions): Promise<LoginEmulator> {
+  const { directory, tabApp } = options;
   const key = SigningKey.generate();
+  let strangerKey: SigningKey | undefined;
   let origin = '';
   const issuerFor = (tenantId: string): string => `${origin}/${tenantId}/v2.0`;
+  // Entra ID's tokens name their key twice in the header, as `kid` and as the thumbprint `x5t`.
+  const sign = (claims: Claims, signer = key, header: Record<string, unknown> = {}): string =>
+    signer.sign(claims, { x5t: signer.kid, ...header });
 
-  const handler: Handler = async (req, res, url) => {
-    const match =
-      /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys|oauth2\/v2\.0\/token)$/.exec(
-        url.pathname,
-      );
-    if (!match)
-      throw new HttpError(404, aadError('invalid_request', 90002, 'Endpoint not found in the sandbox.'));
-    const [, tenantSegment, endpoint] = match;
-    const tenantId = resolveTenant(options.directory, decodeURIComponent(tenantSegment));
-    if (!tenantId) {
-      throw new HttpError(
-        400,
-        aadError(
-          'invalid_tenant',
-          90002,
-          `Tenant '${tenantSegment}' not found. Check to make sure you have the correct tenant ID.`,
-        ),
-      );
-    }
-    if (endpoint.endsWith('openid-configuration')) {
-      if (req.method !== 'GET') throw new HttpError(405, aadError('invalid_request', 900561, 'Use GET.'));
-      return sendJson(res, 200, openIdConfiguration(origin, tenantSegment, tenantId));
-    }
-    if (endpoint.endsWith('keys')) {
-      if (req.method !== 'GET') throw new HttpError(405, aadError('invalid_request', 900561, 'Use GET.'));
-      return sendJson(res, 200, { keys: [key.jwk()] });
-    }
-    if (req.method !== 'POST') throw new HttpError(405, aadError('invalid_request', 900561, 'Use POST.'));
-    const form = await readForm(req, 64 * 1024);
-    return sendJson(res, 200, issueClientCredentialsToken(req, form, tenantId), {
-      'Cache-Control': 'no-store',
+  const mintUserToken: LoginEmulator['mintUserToken'] = (
+    account,
+    audience = GRAPH_AUDIENCES[0],
+    mintOptions,
+  ) => {
+    const claims = graphAccessTokenClaims(account, {
+      issuer: issuerFor(account.tenantId),
+      audience,
+      now: nowSeconds(),
+      clientId: mintOptions?.clientId,
     });
+    return { token: sign(claims), expiresAt: new Date(((claims.exp as number) ?? 0) * 1000) };
   };
 
-  const issueClientCredentialsToken = (
-    req: http.IncomingMessage,
-    form: URLSearchParams,
-    tenantId: string,
-  ): object => {
-    const grantType = form.get('grant_type');
-    if (grantType !== 'client_credentials') {
+  const codes = new AuthorizationCodes(options.authCodeTtlMs);
+  const authorization = new AuthorizationEndpoint({ directory, tabApp, codes });
+  const grants = {
+    tabApp,
+    botAppId: options.botAppId,
+    botAppPassword: options.botAppPassword,
+    codes,
+    issuerFor,
+    sign: (claims: Claims) => sign(claims),
+    graphAccessToken: (account: SignInAccount, clientId: string) =>
+      mintUserToken(account, undefined, { clientId }).token,
+    idToken: (account: SignInAccount, clientId: string, nonce: string | undefined) =>
+      sign(
+        idTokenClaims(account, { issuer: issuerFor(account.tenantId), clientId, nonce, now: nowSeconds() }),
+      ),
+  };
+
+  const handler: Handler = async (req, res, url) => {
+    const match = ENDPOINTS.exec(url.pathname);
+    if (!match)
       throw new HttpError(
-        400,
-        aadError(
-          'unsupported_grant_type',
-          70003,
-          `The sandbox supports only client_credentials, not '${grantType}'.`,
-        ),
+        404,
+        entraErrorBody('invalid_request', 90002, 'Endpoint not found in the sandbox.'),
       );
-    }
-    if (tenantId === '{tenantid}') {
-      throw new HttpError(
-        400,
-        aadError(
-          'invalid_request',
-          50059,
-          'No tenant-identifying information found in either the request or implied by any provided credentials.',
-        ),
-      );
-    }
-    const client = clientCredentials(req, form);
-    if (!client.id)
-      throw new HttpError(
-        400,
-        aadError('invalid_request', 900144, "The request body must contain 'client_id'."),
-      );
-    if (options.botAppId) {
-      if (client.id !== options.botAppId) {
-        throw new HttpError(
+    const [, rawSegment, endpoint] = match;
+    const tenantSegment = decodeURIComponent(rawSegment);
+    const authority = authorityOf(directory, tenantSegment);
+    const interactive = endpoint === 'oauth2/v2.0/authorize' || endpoint === 'login';
+    if (!authority) {
+      const text = `Tenant '${tenantSegment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`;
+      if (interactive)
+        return sendHtml(
+          res,
           400,
-          aadError(
-            'unauthorized_client',
-            700016,
-            `Application with identifier '${client.id}' was not found in the directory.`,
-          ),
+          renderError('Sorry, but we’re having trouble signing you in.', `AADSTS90002: ${text}`),
         );
-      }
-      if (!options.botAppPassword || !safeEqual(client.secret ?? '', options.botAppPassword)) {
-        throw new HttpError(
-          401,
-          aadError(
-            'invalid_client',
-            7000215,
-            'Invalid client secret provided. Ensure the secret being sent is the client secret value.',
-          ),
-        );
-      }
+      throw new HttpError(400, entraErrorBody('invalid_tenant', 90002, text));
     }
-    const scope = form.get('scope') ?? '';
-    const resource = scope.split(' ').find((s) => s.endsWith('/.default'));
-    if (!resource) {
+    const method = interactive || endpoint !== 'oauth2/v2.0/token' ? 'GET' : 'POST';
+    if (req.method !== method) {
       throw new HttpError(
-        400,
-        aadError(
-          'invalid_scope',
-          1002012,
-          `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
-        ),
+        405,
+        entraErrorBody('invalid_request', 900561, `The endpoint only accepts ${method} requests.`),
       );
     }
-    const now = nowSeconds();
-    const appObjectId = uuidFrom(`app:${client.id}`);
-    const accessToken = key.sign({
-      aud: resource.slice(0, -'/.default'.length),
-      iss: issuerFor(tenantId),
-      iat: now,
-      nbf: now,
-      exp: now + TOKEN_LIFETIME_SECONDS,
-      azp: client.id,
-      appid: client.id,
-      azpacr: '1',
-      idtyp: 'app',
-      oid: appObjectId,
-      sub: appObjectId,
-      tid: tenantId,
-      ver: '2.0',
-      uti: randomUUID(),
-    });
-    return {
-      token_type: 'Bearer',
-      expires_in: TOKEN_LIFETIME_SECONDS - 1,
-      ext_expires_in: TOKEN_LIFETIME_SECONDS - 1,
-      access_token: accessToken,
-    };
+    switch (endpoint) {
+      case 'v2.0/.well-known/openid-configuration':
+        return sendJson(res, 200, openIdConfiguration(origin, tenantSegment, issuerTenant(authority)));
+      // One key set for every authority (`common`, `organizations`, any tenant), as Entra ID publishes one.
+      case 'discovery/v2.0/keys':
+        return sendJson(res, 200, { keys: [key.jwk()] });
+      case 'oauth2/v2.0/authorize':
+        return authorization.authorize(res, url, tenantSegment, authority);
+      case 'login':
+        return authorization.chooseAccount(res, url);
+      default:
+        return sendJson(res, 200, await token(req, authority), { 'Cache-Control': 'no-store' });
+    }
+  };
+
+  const token = async (req: Parameters<Handler>[0], authority: Authority): Promise<object> => {
+    const form = await readForm(req, 64 * 1024);
+    try {
+      return issueTokens(grants, req, form, authority, issuerTenant(authority));
+    } catch (err) {
+      if (err instanceof EntraError)
+        throw new HttpError(err.status, err.body(), { 'Cache-Control': 'no-store' });
+      throw err;
+    }
   };
 
   const running: RunningServer = await serve(handler, {
@@ -180,37 +173,19 @@ export async function startLogin(options: LoginOptions): Promise<LoginEmulator> 
   return {
     url: origin,
     issuerFor,
-    mintUserToken(account, audience = GRAPH_AUDIENCES[0]) {
-      const now = nowSeconds();
-      const exp = now + TOKEN_LIFETIME_SECONDS;
-      const token = key.sign({
-        aud: audience,
-        iss: issuerFor(account.tenantId),
-        iat: now,
-        nbf: now,
-        exp,
-        tid: account.tenantId,
-        oid: account.objectId,
-        sub: uuidFrom(`sub:${account.objectId}`),
-        upn: account.userPrincipalName,
-        preferred_username: account.userPrincipalName,
-        unique_name: account.userPrincipalName,
-        name: account.displayName,
-        scp: USER_SCOPES,
-        ver: '1.0',
-        uti: randomUUID(),
-        // Graph's tokens list the user's directory role templates in `wids`.
-        ...(account.personal
-          ? { idp: 'live.com', acct: 1 }
-          : {
-              acct: 0,
-              wids: [
-                ...(account.globalAdmin ? [GLOBAL_ADMIN_ROLE_TEMPLATE_ID] : []),
-                MEMBER_ROLE_TEMPLATE_ID,
-              ],
-            }),
+    mintUserToken,
+    mintSsoToken({ user, audience, overrides = {}, signWith = 'sandbox', header }) {
+      const tenantId = directory.teams.tenantId;
+      const claims = ssoTokenClaims(user, {
+        issuer: issuerFor(tenantId),
+        tenantId,
+        audience,
+        now: nowSeconds(),
       });
-      return { token, expiresAt: new Date(exp * 1000) };
+      const otherTenant = typeof overrides.tid === 'string' && !('iss' in overrides);
+      const changes = otherTenant ? { iss: issuerFor(overrides.tid as string), ...overrides } : overrides;
+      const signer = signWith === 'unknownKey' ? (strangerKey ??= SigningKey.generate()) : key;
+      return sign(withOverrides(claims, changes), signer, header);
     },
     verifyBotToken(token) {
       const claims = key.verify(token, { audience: BOT_FRAMEWORK_AUDIENCE });
@@ -225,16 +200,6 @@ export async function startLogin(options: LoginOptions): Promise<LoginEmulator> 
     },
     close: running.close,
   };
-}
-
-function resolveTenant(directory: DemoDirectory, segment: string): string | undefined {
-  const lower = segment.toLowerCase();
-  if (lower === 'botframework.com' || lower === BOTFRAMEWORK_TENANT_ID) return BOTFRAMEWORK_TENANT_ID;
-  if (lower === 'consumers' || lower === CONSUMER_TENANT_ID) return CONSUMER_TENANT_ID;
-  // Multi-tenant authorities: Entra ID publishes the issuer as a template to be filled from `tid`.
-  if (lower === 'common' || lower === 'organizations') return '{tenantid}';
-  if (lower === directory.teams.tenantId) return lower;
-  return findTenant(directory, lower)?.id;
 }
 
 function openIdConfiguration(origin: string, tenantSegment: string, tenantId: string): object {
@@ -276,45 +241,4 @@ function openIdConfiguration(origin: string, tenantSegment: string, tenantId: st
     msgraph_host: 'graph.microsoft.com',
     rbac_url: 'https://pas.windows.net',
   };
-}
-
-/** The error body Entra ID's token endpoint returns (AADSTS codes). */
-function aadError(error: string, code: number, description: string): object {
-  const traceId = randomUUID();
-  const timestamp = new Date()
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.\d+Z$/, 'Z');
-  return {
-    error,
-    error_description: `AADSTS${code}: ${description} Trace ID: ${traceId} Timestamp: ${timestamp}`,
-    error_codes: [code],
-    timestamp,
-    trace_id: traceId,
-    correlation_id: randomUUID(),
-  };
-}
-
-function clientCredentials(
-  req: http.IncomingMessage,
-  form: URLSearchParams,
-): { id?: string; secret?: string } {
-  const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-  if (basic) {
-    const [id, secret] = Buffer.from(basic[1], 'base64').toString('utf8').split(':');
-    return { id: decodeURIComponent(id), secret: decodeURIComponent(secret ?? '') };
-  }
-  return { id: form.get('client_id') ?? undefined, secret: form.get('client_secret') ?? undefined };
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const left = createHash('sha256').update(a).digest();
-  const right = createHash('sha256').update(b).digest();
-  return timingSafeEqual(left, right);
-}
-
-/** A stable UUID-shaped id derived from a name, so the same app or user keeps its ids across runs. */
-export function uuidFrom(name: string): string {
-  const hex = createHash('sha256').update(name).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -33,15 +33,18 @@ ${body}
 `;
 }
 
-/** The account picker Entra ID shows with `prompt=select_account`, listing every demo account. */
+/**
+ * The account picker Entra ID shows with `prompt=select_account`, listing every demo account (a person could type
+ * any of them); `hrefFor` is where choosing one leads, and `purpose` a sentence saying what the sign-in is for.
+ */
 export function renderAccountChooser(options: {
-  stateId: string;
-  connectionName: string;
   accounts: SignInAccount[];
+  hrefFor: (account: SignInAccount) => string;
+  purpose: string;
 }): string {
   const items = options.accounts
     .map((account) => {
-      const href = `/signin/choose?id=${encodeURIComponent(options.stateId)}&upn=${encodeURIComponent(account.userPrincipalName)}`;
+      const href = options.hrefFor(account);
       return `<li><a class="account" href="${e(href)}" data-upn="${e(account.userPrincipalName)}">
   <span class="name">${e(account.displayName)}</span>
   <span class="upn">${e(account.userPrincipalName)}</span>
@@ -52,11 +55,29 @@ export function renderAccountChooser(options: {
   return page(
     'Pick an account',
     `<h1>Pick an account</h1>
-<p>Sign in to the tenant you want to associate (connection <strong>${e(options.connectionName)}</strong>).</p>
+<p>${e(options.purpose)}</p>
 <ul aria-label="Accounts">
 ${items}
 </ul>
 <p class="note">Local sandbox: these are demo accounts; no password is asked and nothing leaves this machine.</p>`,
+  );
+}
+
+/**
+ * Entra ID's sign-in page turning an account away (a personal account at `organizations`, a user of another
+ * tenant): the person stays on the sign-in page and may pick another account.
+ */
+export function renderSignInRefusal(options: {
+  account: SignInAccount;
+  message: string;
+  retryHref: string;
+}): string {
+  return page(
+    'Sign in',
+    `<h1>Sign in</h1>
+<p class="upn">${e(options.account.userPrincipalName)}</p>
+<p role="alert" id="sign-in-error">${e(options.message)}</p>
+<p><a href="${e(options.retryHref)}" id="use-another-account">Sign in with a different account</a></p>`,
   );
 }
 

@@ -328,11 +328,10 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
     }
     if (url.pathname === '/signin') {
       const accounts = signInAccounts(options.directory);
-      return sendHtml(
-        res,
-        200,
-        renderAccountChooser({ stateId: flow.id, connectionName: flow.connectionName, accounts }),
-      );
+      const hrefFor = (account: SignInAccount): string =>
+        `/signin/choose?id=${encodeURIComponent(flow.id)}&upn=${encodeURIComponent(account.userPrincipalName)}`;
+      const purpose = `Sign in to the tenant you want to associate (connection ${flow.connectionName}).`;
+      return sendHtml(res, 200, renderAccountChooser({ accounts, hrefFor, purpose }));
     }
     const account = findAccount(options.directory, url.searchParams.get('upn') ?? '');
     if (!account)

@@ -10,6 +10,7 @@ import {
   type Person,
   type RemovalRequest,
   type TenantRequest,
+  type TenantSummary,
 } from './model';
 import type { AssociationStore, Clock, IdGenerator, MemberStore, RequestStore, TenantLookup } from './ports';
 import type { Refusal } from './refusals';
@@ -151,6 +152,26 @@ export class TenantAssociation {
       .filter((request) => isOpen(request) && !isDue(request, now))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     return ok({ member, canAssociate: canAssociateTenants(member), tenants, pending });
+  }
+
+  /**
+   * R10: the account's own tenant is associated from the start (the deployment's configuration says which),
+   * recorded once in the history however many processes start.
+   */
+  async ensureAccountTenant(tenant: TenantSummary): Promise<boolean> {
+    const now = this.deps.clock.now().toISOString();
+    const setup: Person = { tenantId: tenant.tenantId, objectId: '', displayName: 'Account setup' };
+    return this.deps.associations.ensure(
+      { accountId: this.deps.account.id, ...tenant, associatedBy: setup, associatedAt: now, requestId: '' },
+      {
+        at: now,
+        accountId: this.deps.account.id,
+        action: 'tenant.associated',
+        actor: setup,
+        tenantId: tenant.tenantId,
+        orgDisplayName: tenant.orgDisplayName,
+      },
+    );
   }
 
   async managers(): Promise<Member[]> {

@@ -38,10 +38,10 @@ describe('associating a tenant from a personal chat (real server, inbound auth, 
     expect(text).toContain('"title":"Global administrator","value":"No"');
     expect(text).toContain("That isn't needed to associate it");
     expect(cardActions(review).map((a) => a.title)).toEqual(['Confirm', 'Cancel']);
-    // R3: nothing is associated before Confirm.
-    expect((await world.teams.say(nestor(), chat, 'tenants')).map(visibleText).join()).toContain(
-      'No Microsoft Entra ID tenant is associated',
-    );
+    // R3: nothing is associated before Confirm; R10: the account's own tenant is, from the start.
+    const before = (await world.teams.say(nestor(), chat, 'tenants')).map(visibleText).join();
+    expect(before).not.toContain('Contoso');
+    expect(before).toContain(world.sandbox.directory.teams.tenantId);
 
     const pressed = await world.teams.press(nestor(), chat, review!, 'confirm');
     expect(pressed.status).toBe(200);
@@ -182,7 +182,7 @@ describe('associating a tenant from a personal chat (real server, inbound auth, 
     expect((await world.teams.say(nestor(), chat, 'cancel'))[0]?.text).toBe('There is nothing to cancel.');
     await world.teams.say(nestor(), chat, 'associate tenant');
     expect((await world.teams.say(nestor(), chat, 'cancel'))[0]?.text).toContain(
-      'Cancelled. Nothing was associated.',
+      'Cancelled. Nothing was changed.',
     );
     expect((await world.teams.say(nestor(), chat, '123456'))[0]?.text).toContain(
       'no tenant sign-in in progress',

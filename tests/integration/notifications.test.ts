@@ -125,8 +125,8 @@ describe('notifications: relay, queue and workers against the Bot Connector over
     await expectMessages(audience.recipients, 1, 500);
     const times = world.sends().map((o) => o.at);
     expect(mostInAnyWindow(times, 1_000)).toBeLessThanOrEqual(50);
-    // ...and not much slower than the limit allows: 121 messages at 50 a second.
-    expect(Math.max(...times) - Math.min(...times)).toBeLessThan(3_500);
+    // How close to the limit a large fan-out gets is a budget, measured by `npm run bench`.
+    expect(world.sandbox.connector.throttled()).toEqual([]);
   });
 });
 

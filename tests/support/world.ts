@@ -57,6 +57,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     ACCOUNT_ID: directory.account.id,
     ACCOUNT_NAME: directory.account.displayName,
     BOOTSTRAP_MANAGERS: `${directory.teams.tenantId}/${nestor?.objectId}`,
+    ACCOUNT_TENANT_NAME: directory.teams.tenantName,
+    ACCOUNT_TENANT_DOMAIN: nestor?.userPrincipalName.split('@')[1] ?? '',
     HOST: '127.0.0.1',
     PORT: String(port),
     REDIS_URL: requiredRedisUrl(),
@@ -76,11 +78,22 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       displayName: u.displayName,
       roles: u.partnerCenterRoles as Role[],
     }));
-  const app = await startApp(loadConfig(env), {
-    seedMembers,
-    log: testLog,
-    ...(options.clock ? { clock: options.clock } : {}),
-  });
+  const start = () =>
+    startApp(loadConfig(env), {
+      seedMembers,
+      log: testLog,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+  let app: RunningApp;
+  try {
+    app = await start();
+  } catch (error) {
+    // Another process took the free port between asking for it and listening: take another, once.
+    // (A sandbox that calls the bot back already knows its port, so it keeps it.)
+    if ((error as { code?: string }).code !== 'EADDRINUSE' || options.verifyState) throw error;
+    env.PORT = String(await freePort());
+    app = await start();
+  }
   return {
     sandbox,
     app,
