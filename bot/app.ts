@@ -86,7 +86,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     clock,
     signInLifetimeMs: config.signInLifetimeMs,
   });
-  let origin = '';
+  let port = 0;
   const tab = config.tab
     ? createTenantsTab(config.tab, {
         account,
@@ -94,7 +94,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         signIn,
         sessions: storage.tabSessions,
         clock,
-        origin: () => (config.tab?.host ? `https://${config.tab.host}` : origin),
+        origin: () => publicUrlOf(config, port),
         signInLifetimeMs: config.signInLifetimeMs,
         ...(config.extraCaFile ? { extraCaFile: config.extraCaFile } : {}),
       })
@@ -140,11 +140,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     server.server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-  origin = `http://${host}:${port}`;
   return {
-    origin,
+    origin: `http://${host}:${port}`,
     port,
     storage: storage.kind,
     close: async () => {
@@ -156,6 +155,16 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       await storage.close();
     },
   };
+}
+
+/**
+ * Where people reach the bot: PUBLIC_URL, else https://BOT_DOMAIN; local mode, with neither, is
+ * http://localhost:PORT ("localhost", which the tab's SSO audience names, not 127.0.0.1).
+ */
+function publicUrlOf(config: Config, port: number): string {
+  if (config.tab?.publicUrl) return config.tab.publicUrl;
+  if (config.tab?.host) return `https://${config.tab.host}`;
+  return `http://localhost:${port}`;
 }
 
 interface OpenStorage {

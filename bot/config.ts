@@ -33,6 +33,8 @@ export interface TabConfig {
   loginUrl: string;
   /** The bot's public host (BOT_DOMAIN): the tab is https://{host}/tab, its SSO audience api://{host}/{clientId}. */
   host?: string;
+  /** Where people reach the bot (PUBLIC_URL, default https://{host}); Entra ID posts its answers there. */
+  publicUrl?: string;
   /** Origins allowed to frame the tab. */
   frameAncestors: string[];
 }
@@ -157,6 +159,7 @@ function tabConfig(env: Env, localMode: boolean): { tab?: TabConfig } {
         : localMode
           ? {}
           : { host: required(env, 'BOT_DOMAIN', 'is required with AAD_APP_CLIENT_ID') }),
+      ...(optional(env, 'PUBLIC_URL') ? { publicUrl: url(env, 'PUBLIC_URL', '') } : {}),
       frameAncestors: [
         ...TEAMS_FRAME_ANCESTORS,
         ...(optional(env, 'TAB_FRAME_ANCESTORS')?.split(/\s+/) ?? []),

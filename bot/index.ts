@@ -12,7 +12,7 @@ async function main(): Promise<void> {
     const sandbox = await startLocalSandbox(config);
     closers.push(() => sandbox.close());
     app = await startApp(sandbox.config, { seedMembers: sandbox.members });
-    announceLocal(app, sandbox.config);
+    announceLocal(app, sandbox.config, sandbox.teamsHostUrl);
   } else {
     app = await startApp(config);
     consoleLog(`Bot listening on ${config.host}:${app.port} (/api/messages), storage: ${app.storage}`);
@@ -31,7 +31,10 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
-function announceLocal(app: RunningApp, config: Config): void {
+function announceLocal(app: RunningApp, config: Config, teamsHostUrl: string): void {
+  const tab = new URL(teamsHostUrl);
+  tab.searchParams.set('user', 'nestor');
+  tab.searchParams.set('app', `http://localhost:${app.port}/tab`);
   const lines = [
     '',
     `Tenant association bot (local mode) for "${config.account.displayName}"`,
@@ -42,6 +45,8 @@ function announceLocal(app: RunningApp, config: Config): void {
     `  Sign-in, Entra ID and Microsoft Graph: local sandbox with the demo tenants`,
     '',
     '  Chat with it:  npm run playground   (in another terminal), then type "associate tenant"',
+    `  Tenants tab:   ${tab.href}`,
+    '                 (a Teams host page; user=lidia, diego, … to open it as another demo person)',
     '',
   ];
   console.log(lines.join('\n'));

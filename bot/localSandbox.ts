@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Config } from './config';
+import { TEAMS_FRAME_ANCESTORS, type Config } from './config';
 import type { Member, Role } from './core/model';
 
 /** What the sandbox process reports once its emulators listen (sandbox/cli.ts --ipc). */
@@ -10,8 +10,12 @@ interface SandboxReady {
   ready: {
     botFrameworkAuthConfig: Record<string, string>;
     graphUrl: string;
+    loginUrl: string;
+    teamsHostUrl: string;
+    tabApp: { clientId: string; clientSecret: string };
     caCertPath: string;
     account: { id: string; displayName: string };
+    accountTenant: { tenantId: string; orgDisplayName: string; defaultDomain: string };
     /** The demo people of the Teams organization, with their Partner Center roles. */
     people: {
       tenantId: string;
@@ -26,6 +30,8 @@ interface SandboxReady {
 export interface LocalSandbox {
   /** The bot's configuration pointed at the sandbox's emulators. */
   config: Config;
+  /** The sandbox's Teams host page, where the Tenants tab opens in a plain browser. */
+  teamsHostUrl: string;
   members: Member[];
   close(): Promise<void>;
 }
@@ -59,7 +65,7 @@ export async function startLocalSandbox(config: Config): Promise<LocalSandbox> {
     process.exit(1);
   });
 
-  const { account, people } = ready;
+  const { account, people, accountTenant } = ready;
   const localAccount = {
     id: config.account.id || account.id,
     displayName: config.account.displayName || account.displayName,
@@ -71,7 +77,21 @@ export async function startLocalSandbox(config: Config): Promise<LocalSandbox> {
       botFrameworkEndpoints: ready.botFrameworkAuthConfig,
       graphUrl: ready.graphUrl,
       extraCaFile: ready.caCertPath,
+      accountTenant: config.accountTenant ?? {
+        ...accountTenant,
+        verifiedDomains: accountTenant.defaultDomain ? [accountTenant.defaultDomain] : [],
+      },
+      tab: {
+        ...ready.tabApp,
+        loginUrl: ready.loginUrl,
+        // The host page frames the tab; Teams' own origins stay allowed too.
+        frameAncestors: [
+          ...(config.tab?.frameAncestors ?? TEAMS_FRAME_ANCESTORS),
+          new URL(ready.teamsHostUrl).origin,
+        ],
+      },
     },
+    teamsHostUrl: ready.teamsHostUrl,
     members: people.map((p) => ({
       accountId: localAccount.id,
       tenantId: p.tenantId,

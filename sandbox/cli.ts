@@ -110,6 +110,12 @@ function localModeReport(sandbox: Sandbox) {
     tabApp: { clientId: sandbox.tabApp.clientId, clientSecret: sandbox.tabApp.clientSecret },
     caCertPath: sandbox.caCertPath,
     account: directory.account,
+    /** The Teams organization's own tenant: the account's, associated from the start (R10). */
+    accountTenant: {
+      tenantId: directory.teams.tenantId,
+      orgDisplayName: directory.teams.tenantName,
+      defaultDomain: directory.teams.users[0]?.userPrincipalName.split('@')[1] ?? '',
+    },
     people: directory.teams.users.map((user) => ({
       tenantId: directory.teams.tenantId,
       objectId: user.objectId,

@@ -9,6 +9,7 @@ import { cardState } from '../tests/support/cardStates';
 import { demoWorld } from '../tests/support/cardWorlds';
 import { withChromium } from './screenshots/chromium';
 import { oauthCardHtml } from './screenshots/oauthCard';
+import { takeTabShots } from './screenshots/tabShots';
 import { takeShots, type Chat, type Shot } from './screenshots/takeShots';
 
 const ROOT = join(__dirname, '..');
@@ -83,10 +84,13 @@ const SHOTS: Shot[] = [
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const shots = wanted.length ? SHOTS.filter((s) => wanted.some((w) => s.file.includes(w))) : SHOTS;
-  if (!shots.length) throw new Error(`No shot matches ${wanted.join(', ')}`);
-  const written = await withChromium((context) =>
-    takeShots(context, shots, { outDir: join(ROOT, 'docs'), sender }),
-  );
+  const withTab = wanted.length === 0 || wanted.some((w) => 'tab-'.includes(w) || w.startsWith('tab'));
+  if (!shots.length && !withTab) throw new Error(`No shot matches ${wanted.join(', ')}`);
+  const outDir = join(ROOT, 'docs');
+  const written = shots.length
+    ? await withChromium((context) => takeShots(context, shots, { outDir, sender }))
+    : [];
+  if (withTab) written.push(...(await takeTabShots(outDir)));
   for (const path of written) console.log(`wrote ${relative(ROOT, path)}`);
 }
 

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Next, Request, RequestHandler, Response, Server } from 'restify';
 import { escapeHtml } from '../../cards/html';
+import { TEAMS_FRAME_ANCESTORS } from '../config';
 import type { Log } from '../log';
 import type { SignInResult, TabAnswer, TenantsTab } from '../tab/tenantsTab';
 
@@ -37,7 +38,7 @@ export function registerTabRoutes(server: Server, deps: TabRoutesDeps): void {
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
-    "connect-src 'self'",
+    "connect-src 'self' https://res.cdn.office.net",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",
@@ -54,15 +55,15 @@ export function registerTabRoutes(server: Server, deps: TabRoutesDeps): void {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(body);
   };
+  // teams-js talks only to Teams' own origins unless told others: the hosts this deployment adds (local mode's).
+  const hostOrigins = deps.frameAncestors.filter(
+    (o) => !TEAMS_FRAME_ANCESTORS.includes(o) && !o.includes('*'),
+  );
+  const pageOf = (name: string) =>
+    readFileSync(join(dir, name), 'utf8').replace('{{HOST_ORIGINS}}', escapeHtml(hostOrigins.join(' ')));
   // The pop-up's last page, with the outcome in a meta tag for its script (no inline script is allowed).
   const callbackPage = (res: Response, result: SignInResult) =>
-    html(
-      res,
-      readFileSync(join(dir, 'callback.html'), 'utf8').replace(
-        '{{RESULT}}',
-        escapeHtml(JSON.stringify(result)),
-      ),
-    );
+    html(res, pageOf('callback.html').replace('{{RESULT}}', escapeHtml(JSON.stringify(result))));
   const answer = (res: Response, result: TabAnswer) => {
     secure(res);
     res.header('cache-control', 'no-store');
@@ -82,7 +83,12 @@ export function registerTabRoutes(server: Server, deps: TabRoutesDeps): void {
   const authorization = (req: Request) => req.header('authorization') ?? undefined;
 
   server.get('/tab', (_req: Request, res: Response, next: Next) => {
-    html(res, readFileSync(join(dir, 'index.html'), 'utf8'));
+    if (!existsSync(join(dir, 'index.html'))) {
+      // Started from sources without `npm start` or `npm run build`, which bundle the page first.
+      res.json(503, { error: 'The Tenants tab is not built: run npm run build:tab.' });
+      return next(false);
+    }
+    html(res, pageOf('index.html'));
     next();
   });
   server.get('/tab/:asset', (req: Request, res: Response, next: Next) => {

@@ -114,7 +114,13 @@ export class EntraSignIn {
 /** msal-node's errors for a code Entra ID would not redeem, or an answer that is not this session's. */
 function isRefusal(error: unknown): boolean {
   const { errorCode } = (error ?? {}) as { errorCode?: string };
-  return ['invalid_grant', 'invalid_request', 'state_mismatch', 'nonce_mismatch', 'invalid_state'].includes(
-    errorCode ?? '',
-  );
+  // invalid_client: Entra ID's answer (AADSTS500112) when the redirect URI is not the one of the authorize request.
+  return [
+    'invalid_grant',
+    'invalid_request',
+    'invalid_client',
+    'state_mismatch',
+    'nonce_mismatch',
+    'invalid_state',
+  ].includes(errorCode ?? '');
 }

@@ -24,7 +24,7 @@ export interface TabDeps {
 /** The Tenants tab of a deployment, from its configuration. */
 export function createTenantsTab(config: TabConfig, deps: TabDeps): TenantsTab {
   const ca = deps.extraCaFile ? readFileSync(deps.extraCaFile, 'utf8') : undefined;
-  const host = () => config.host ?? new URL(deps.origin()).host;
+  const host = () => new URL(deps.origin()).host;
   return new TenantsTab({
     account: deps.account,
     association: deps.association,
@@ -32,6 +32,7 @@ export function createTenantsTab(config: TabConfig, deps: TabDeps): TenantsTab {
     sessions: deps.sessions,
     clock: deps.clock,
     signInLifetimeMs: deps.signInLifetimeMs,
+    origin: deps.origin,
     sso: new SsoTokenVerifier({
       loginUrl: config.loginUrl,
       clientId: config.clientId,

@@ -30,6 +30,8 @@ export interface TenantsTabDeps {
   clock: Clock;
   /** How long the pop-up may take, from the click to Entra ID's answer. */
   signInLifetimeMs: number;
+  /** The bot's public origin. */
+  origin: () => string;
 }
 
 /** The verbs the tab offers on a review: the person confirms or cancels their own request. */
@@ -78,7 +80,11 @@ export class TenantsTab {
     if (!allowed.ok) return this.refused(allowed.refusal);
     const session = this.deps.entra.newSession(person, this.deps.clock.now());
     await this.deps.sessions.put(session, this.deps.signInLifetimeMs);
-    return { status: 200, body: { url: `/tab/auth/start?session=${encodeURIComponent(session.id)}` } };
+    // Teams opens only https pop-ups: on an http origin (local mode) the pop-up goes straight to Entra ID.
+    const url = this.deps.origin().startsWith('https:')
+      ? `${this.deps.origin()}/tab/auth/start?session=${encodeURIComponent(session.id)}`
+      : await this.deps.entra.authorizeUrl(session);
+    return { status: 200, body: { url } };
   }
 
   /** The pop-up's first page: on to Entra ID's account picker, or why not. */

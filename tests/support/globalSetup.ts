@@ -1,3 +1,4 @@
+import { buildTab } from '../../scripts/buildTab';
 import { startRedisCluster, startRedisServer } from './redisServer';
 
 /**
@@ -6,6 +7,8 @@ import { startRedisCluster, startRedisServer } from './redisServer';
  * given). Tests isolate themselves with a key prefix of their own and never flush a database.
  */
 export default async function globalSetup(): Promise<void> {
+  // The bot serves the Tenants tab from its bundle, which `npm start` builds first; so do the tests.
+  await buildTab();
   const started = globalThis as { __testRedis?: { stop(): Promise<void> }[] };
   started.__testRedis = [];
   if (!process.env.REDIS_URL) {

@@ -26,6 +26,8 @@ export interface WorldOptions {
   sharing?: World;
   /** The sandbox completes sign-ins with signin/verifyState, as Teams does, instead of only showing a code. */
   verifyState?: boolean;
+  /** Serve the Tenants tab, signing in with the sandbox's tab app, at http://localhost:PORT. */
+  tab?: boolean;
 }
 
 /**
@@ -66,6 +68,15 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     GRAPH_URL: sandbox.urls.graph,
     EXTRA_CA_FILE: sandbox.caCertPath,
     ...sandbox.botFrameworkAuthConfig(),
+    ...(options.tab
+      ? {
+          AAD_APP_CLIENT_ID: sandbox.tabApp.clientId,
+          AAD_APP_CLIENT_SECRET: sandbox.tabApp.clientSecret,
+          ENTRA_LOGIN_URL: sandbox.urls.login,
+          BOT_DOMAIN: `localhost:${port}`,
+          PUBLIC_URL: `http://localhost:${port}`,
+        }
+      : {}),
     ...options.env,
   };
   // Nestor comes from BOOTSTRAP_MANAGERS; everyone else with their demo roles.

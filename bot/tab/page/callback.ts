@@ -1,5 +1,6 @@
 import { app, authentication } from '@microsoft/teams-js';
 import { paragraphs } from './dom';
+import { hostOrigins } from './teams';
 
 /**
  * The pop-up's last page: Entra ID's answer was handled on the server, and its outcome (a request id or
@@ -18,7 +19,7 @@ async function finish(): Promise<void> {
     paragraphs(parsed.ok ? 'Signed in. You can close this window.' : (parsed.message ?? '')),
   );
   try {
-    await app.initialize();
+    await app.initialize(hostOrigins());
     authentication.notifySuccess(result);
   } catch {
     // Opened outside Teams: the words above are all there is to say.

@@ -23,5 +23,10 @@ export function renderCard(
     if (action instanceof AdaptiveCards.ExecuteAction && action.verb) onVerb(action.verb);
   };
   card.parse(content);
-  return card.render();
+  const rendered = card.render();
+  // The renderer marks `style: heading` text as a heading without a level; under the tab's h2 it is the third.
+  rendered?.querySelectorAll('[role="heading"]:not([aria-level])').forEach((heading) => {
+    heading.setAttribute('aria-level', '3');
+  });
+  return rendered;
 }

@@ -14,13 +14,20 @@ export async function connect(onTheme: (theme: TeamsTheme) => void): Promise<Hos
   // A page that is not framed and was not opened as a pop-up has no host to talk to.
   if (window.parent === window && !window.opener) return undefined;
   const connected = await Promise.race([
-    app.initialize().then(() => true),
+    app.initialize(hostOrigins()).then(() => true),
     new Promise<false>((resolve) => setTimeout(() => resolve(false), HOST_TIMEOUT_MS)),
   ]).catch(() => false);
   if (!connected) return undefined;
   const context = await app.getContext();
   app.registerOnThemeChangeHandler((theme) => onTheme(themeOf(theme)));
   return { theme: themeOf(context.app.theme), locale: context.app.locale };
+}
+
+/** Hosts other than Teams' own that this deployment lets frame the tab (local mode's Teams host page). */
+export function hostOrigins(): string[] | undefined {
+  const listed = document.querySelector('meta[name="teams-host-origins"]')?.getAttribute('content') ?? '';
+  const origins = listed.split(' ').filter(Boolean);
+  return origins.length > 0 ? origins : undefined;
 }
 
 export function themeOf(theme: string | undefined): TeamsTheme {
