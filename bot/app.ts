@@ -31,6 +31,7 @@ import type { StateStorage } from './state/stateStorage';
 import { createTenantsTab } from './tab';
 import { RedisSignInSessions } from './tab/redisSignInSessions';
 import { MemorySignInSessions, type SignInSessions } from './tab/signInSessions';
+import { settlesWithin } from './shutdown';
 import { createAdapter } from './teams/adapter';
 import { TeamsBot } from './teams/bot';
 import { handleActivity } from './teams/messagesEndpoint';
@@ -38,6 +39,9 @@ import { notificationSenderFor } from './teams/notificationSender';
 
 /** Finished requests are remembered this long, so a late click is answered clearly. */
 const RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Shutdown lets turns in hand finish this long: Teams itself gives up on a turn after 15 s. */
+const DRAIN_MS = 10_000;
 
 export interface StartOptions {
   /** Members to write at start (local mode's demo people); production bootstraps Managers from config. */
@@ -147,10 +151,12 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     port,
     storage: storage.kind,
     close: async () => {
+      // Stop taking turns, let those in hand finish, then cut whatever connection is still open.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      await notifications?.close();
       server.server.closeIdleConnections();
+      if (!(await settlesWithin(closed, DRAIN_MS))) server.server.closeAllConnections();
       await closed;
+      await notifications?.close();
       await graphFetch.dispatcher?.close();
       await storage.close();
     },

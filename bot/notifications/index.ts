@@ -14,6 +14,7 @@ import { listDeadLetters } from './redis/deadLetters';
 import { RedisDeliveryGuard } from './redis/deliveryGuard';
 import { openDeliveryQueue } from './redis/deliveryQueue';
 import { startDeliveryWorker } from './redis/deliveryWorker';
+import { settlesWithin } from '../shutdown';
 import { RedisOutbox } from './redis/outbox';
 import { OutboxRelay } from './redis/outboxRelay';
 import { RedisWindowLog } from './redis/windowLog';
@@ -52,6 +53,9 @@ export function createRedisNotificationStores(client: RedisClient, keys: RedisKe
 export function createMemoryNotificationStores(): NotificationStores & { outbox: MemoryOutbox } {
   return { conversations: new MemoryConversationStore(), outbox: new MemoryOutbox() };
 }
+
+/** How long each shutdown step waits; a delivery cut short keeps its lock until it lapses, then is redone. */
+const CLOSE_GRACE_MS = 5000;
 
 /**
  * Starts the outbox relay and the delivery worker: in the bot process, or alone (`npm run worker`). With
@@ -97,8 +101,14 @@ export async function startNotifications(opts: NotificationsOptions): Promise<Ru
     deadLetters: (limit) => listDeadLetters(queue, limit),
     close: async () => {
       await relay.close();
-      await worker.close();
-      await queue.close();
+      // BullMQ's Worker.close waits for its blocking connection, which can stay reconnecting for ever
+      // after Redis went away (taskforcesh/bullmq#4656): past the grace, stop without the deliveries in hand
+      // (their locks lapse and another worker takes them up again).
+      if (!(await settlesWithin(worker.close(), CLOSE_GRACE_MS))) {
+        await settlesWithin(worker.close(true), CLOSE_GRACE_MS);
+        await worker.disconnect().catch(() => undefined);
+      }
+      await settlesWithin(queue.close(), CLOSE_GRACE_MS);
       await connection.quit().catch(() => connection.disconnect());
     },
   };

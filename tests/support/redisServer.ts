@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -30,9 +30,9 @@ export async function startRedisServer(
   const child: ChildProcess = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence],
-    { stdio: 'ignore' },
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  await waitForPort(port, 10_000);
+  await untilReady(child, port);
   return { url: `redis://127.0.0.1:${port}`, port, stop: (signal = 'SIGTERM') => stopProcess(child, signal) };
 }
 
@@ -55,7 +55,7 @@ export async function startRedisCluster(size = 3): Promise<RunningRedisCluster> 
         ...['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--dir', dir],
         ...['--save', '', '--appendonly', 'no'],
       ],
-      { stdio: 'ignore' },
+      { stdio: ['ignore', 'pipe', 'pipe'] },
     );
   });
   const nodes = servers.map((_, i) => ({ host: '127.0.0.1', port: ports[2 * i] }));
@@ -64,7 +64,7 @@ export async function startRedisCluster(size = 3): Promise<RunningRedisCluster> 
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (const { port } of nodes) await waitForPort(port, 10_000);
+    await Promise.all(servers.map((server, i) => untilReady(server, nodes[i].port)));
     const addresses = nodes.map((n) => `${n.host}:${n.port}`);
     await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes']);
     for (const { port } of nodes) {
@@ -131,18 +131,37 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
   }
 }
 
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ port, host: '127.0.0.1' }, () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`redis-server did not listen on port ${port}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/**
+ * Resolves when this very redis-server says it accepts connections; rejects, with its words, if it exits
+ * first. (A port that merely answers might be another process's, taken between two runs on the same port.)
+ */
+function untilReady(child: ChildProcess, port: number, timeoutMs = 10_000): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => fail(`did not start within ${timeoutMs} ms`), timeoutMs);
+    const onOutput = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-4000);
+      if (output.includes('Ready to accept connections')) done();
+    };
+    const onExit = () => fail('exited');
+    const detach = () => {
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      child.stdout?.off('data', onOutput);
+      child.stderr?.off('data', onOutput);
+      // Keep draining, so a full pipe never stalls the server, and never hold the test process open.
+      for (const pipe of [child.stdout, child.stderr] as (Socket | null)[]) pipe?.resume().unref();
+    };
+    const done = () => {
+      detach();
+      resolve();
+    };
+    function fail(why: string) {
+      detach();
+      reject(new Error(`redis-server on port ${port} ${why}:\n${output}`));
+    }
+    child.stdout?.on('data', onOutput);
+    child.stderr?.on('data', onOutput);
+    child.once('exit', onExit);
+  });
 }
