@@ -58,6 +58,11 @@ export interface SandboxOptions {
   /** How long a magic code stays redeemable; default 10 minutes. */
   magicCodeTtlMs?: number;
   /**
+   * Where the 6-digit codes come from; default random. Six digits repeat: once a code is redeemed, the
+   * token service may issue it again, to anyone.
+   */
+  magicCode?: () => string;
+  /**
    * The Tenants tab's Entra app, for its sign-in pop-up (authorization code + PKCE) and its SSO tokens. Default:
    * local mode's registration (LOCAL_TAB_APP: client id 10ca1000-0000-4000-8000-000000000002 and a fixed secret).
    */
@@ -154,6 +159,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         ? (serviceUrl) => channelAuth.mintChannelToken({ appId: botAppId, serviceUrl })
         : undefined,
       magicCodeTtlMs: options.magicCodeTtlMs,
+      magicCode: options.magicCode,
     });
     closers.push(tokenService.close);
     const graph = await startGraph({ host, port: ports.graph, tls, directory, login });

@@ -77,6 +77,7 @@ export interface TokenServiceOptions {
   connectorUrl: () => string;
   mintChannelToken?: (serviceUrl: string) => string;
   magicCodeTtlMs?: number;
+  magicCode?: () => string;
 }
 
 const SIGN_IN_FLOW_TTL_MS = 60 * 60 * 1000;
@@ -254,7 +255,7 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
   const issueCode = (flow: SignInFlow, account: SignInAccount): string => {
     purgeExpired();
     let code: string;
-    do code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    do code = options.magicCode?.() ?? String(randomInt(0, 1_000_000)).padStart(6, '0');
     while (codes.has(code));
     codes.set(code, {
       ...options.login.mintUserToken(account),

@@ -73,6 +73,20 @@ describe('faults and expiry', () => {
     }
   });
 
+  it('a code the token service hands out again, minutes later, completes that later sign-in too', async () => {
+    world = await startWorld({ magicCode: () => '424242' });
+    const nestor = world.teams.user('Nestor Wilke');
+    const chat = world.teams.personalChat(nestor);
+    const first = await reviewCardFor(world, nestor, chat, 'alex@contoso.com');
+    await world.teams.press(nestor, chat, first, 'confirm');
+
+    const [prompt] = await world.teams.say(nestor, chat, 'associate another tenant');
+    const code = await world.sandbox.tokenService.chooseAccount(oauthLink(prompt)!, 'grady@fabrikam.com');
+    expect(code).toBe('424242');
+    const [review] = await world.teams.say(nestor, chat, code);
+    expect(visibleText(review)).toContain('Fabrikam, Inc.');
+  });
+
   it('a request not confirmed within its lifetime expires and says so', async () => {
     const clock = new ManualClock(new Date());
     world = await startWorld({ clock, env: { REQUEST_LIFETIME_MINUTES: '30' } });

@@ -28,6 +28,8 @@ export interface WorldOptions {
   verifyState?: boolean;
   /** Serve the Tenants tab, signing in with the sandbox's tab app, at http://localhost:PORT. */
   tab?: boolean;
+  /** The token service's magic codes (default random). */
+  magicCode?: () => string;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       botAppId: appId,
       botAppPassword: BOT_PASSWORD,
       ...(options.verifyState ? { botEndpoint: `http://127.0.0.1:${port}/api/messages` } : {}),
+      ...(options.magicCode ? { magicCode: options.magicCode } : {}),
     }));
   const keyPrefix = options.sharing?.keyPrefix ?? `test-${randomUUID()}`;
   const { directory } = sandbox;

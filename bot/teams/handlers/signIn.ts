@@ -73,13 +73,15 @@ export async function abandonSignIn(turn: PersonTurn): Promise<boolean> {
 
 async function completeSignIn(turn: PersonTurn, code: string): Promise<void> {
   const { app, activity } = turn;
+  const pending = (await turn.state.get()).signIn;
   const result = await app.signIn.complete(
     {
       person: turn.person,
       where: whereOf(activity),
       code,
-      pending: (await turn.state.get()).signIn,
-      deliveryKey: `signin:${activity.conversation.id}:${activity.from.id}:${code}`,
+      pending,
+      // Per sign-in as well as per code: the token service may hand out a code again later.
+      deliveryKey: `signin:${activity.conversation.id}:${activity.from.id}:${pending?.startedAt ?? ''}:${code}`,
     },
     new TokenService(turn.context, app.connectionName),
   );
