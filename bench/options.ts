@@ -1,4 +1,5 @@
 /** `npm run bench -- [options]`: which scenarios, and how long each measures. */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SCENARIOS, type ScenarioName } from './results';
@@ -25,7 +26,7 @@ export interface BenchOptions {
   turnRounds: number;
   /** Another checkout (say, a copy with an optimisation) whose bot is measured beside this one's. */
   compare?: string;
-  /** Extra node flags for bot processes, e.g. "--max-old-space-size=128". */
+  /** Node flags for bot processes: by default those `npm run start:prod` runs the bot with. */
   botNodeOptions: string[];
   /** Where latest.json and latest.md go (default bench/results). */
   out?: string;
@@ -104,9 +105,17 @@ export function parseOptions(argv: string[]): BenchOptions {
     runtime: runtimeOf(values.runtime),
     turnRounds: number('turn-rounds', 2, 1),
     ...(values.compare ? { compare: resolve(values.compare) } : {}),
-    botNodeOptions: values['bot-node-options']?.split(/\s+/).filter(Boolean) ?? [],
+    botNodeOptions: values['bot-node-options']?.split(/\s+/).filter(Boolean) ?? productionNodeFlags(),
     ...(values.out ? { out: resolve(values.out) } : {}),
   };
+}
+
+/** The flags between `node` and the entry point in package.json's start:prod. */
+function productionNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(resolve(__dirname, '..', 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  return pkg.scripts['start:prod'].split(/\s+/).filter((word) => word.startsWith('--'));
 }
 
 function runtimeOf(value: string | undefined): BenchOptions['runtime'] {

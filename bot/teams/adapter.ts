@@ -17,6 +17,7 @@ import {
   type ServiceClientCredentialsFactory,
 } from 'botframework-connector';
 import type { Config } from '../config';
+import { ReusingAuthentication } from './reusedClients';
 
 /** The app id local mode's anonymous turns carry: the token service client refuses to work without one. */
 const LOCAL_APP_ID = 'local-mode';
@@ -61,7 +62,7 @@ export function createAdapter(config: Config): TeamsAdapter {
     { MicrosoftAppId: bot.id, MicrosoftAppTenantId: bot.tenantId, ...config.botFrameworkEndpoints },
     credentialsFactory(config),
   );
-  return new TeamsAdapter(authentication, config.localMode);
+  return new TeamsAdapter(new ReusingAuthentication(authentication), config.localMode);
 }
 
 /**

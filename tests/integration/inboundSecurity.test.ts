@@ -49,6 +49,16 @@ describe('inbound requests: authentication and bad input', () => {
     expect((await world.teams.post(helpMessage(), `Bearer ${token}`)).status).toBe(401);
   });
 
+  it('a token that was accepted is still refused with an activity of another serviceUrl', async () => {
+    const token = world.sandbox.mintChannelToken({
+      appId: world.env.BOT_ID!,
+      serviceUrl: world.sandbox.urls.connector,
+    });
+    expect((await world.teams.post(helpMessage(), `Bearer ${token}`)).status).toBe(200);
+    const elsewhere = { ...helpMessage(), serviceUrl: 'https://smba.trafficmanager.net/amer/' };
+    expect((await world.teams.post(elsewhere, `Bearer ${token}`)).status).toBe(401);
+  });
+
   it('malformed, non-JSON, non-activity and oversize bodies get 400, 415 and 413; unknown routes 404 and 405', async () => {
     const post = (body: string) =>
       fetch(`${world.app.origin}/api/messages`, {
