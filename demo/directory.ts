@@ -17,6 +17,8 @@ export interface DirectoryUser {
   displayName: string;
   userPrincipalName: string;
   globalAdmin: boolean;
+  /** False for generated staff: in the directory, but not offered on the sign-in pages. */
+  listed?: boolean;
 }
 
 export interface VerifiedDomain {
@@ -32,6 +34,8 @@ export interface DirectoryTenant {
   /** How many groups every user of the tenant is a member of (they pad `/me/memberOf`). */
   groups: number;
   users: DirectoryUser[];
+  /** More people, generated: enough for Graph's `/users` to page. They are not on the sign-in pages. */
+  staff?: number;
 }
 
 export interface PersonalAccount {
@@ -66,20 +70,58 @@ export interface SignInAccount {
 export function loadDemoDirectory(): DemoDirectory {
   const copy = JSON.parse(JSON.stringify(fixture)) as DemoDirectory;
   assertShape(copy);
+  for (const tenant of copy.tenants) tenant.users.push(...staffOf(tenant));
   return copy;
+}
+
+const FIRST = [
+  'Ana',
+  'Ben',
+  'Chen',
+  'Dara',
+  'Eli',
+  'Fay',
+  'Gus',
+  'Hana',
+  'Ivo',
+  'Jun',
+  'Kai',
+  'Lena',
+  'Milo',
+  'Nia',
+];
+const LAST = ['Adams', 'Brook', 'Costa', 'Dunn', 'Egan', 'Frost', 'Gale', 'Hart', 'Ito', 'Joshi', 'Kaur'];
+
+/** The tenant's generated staff: the same names and ids every run. */
+function staffOf(tenant: DirectoryTenant): DirectoryUser[] {
+  const domain = tenant.verifiedDomains.find((d) => d.isDefault)?.name ?? tenant.verifiedDomains[0]?.name;
+  return Array.from({ length: tenant.staff ?? 0 }, (_, i) => {
+    const first = FIRST[i % FIRST.length];
+    const last = LAST[Math.floor(i / FIRST.length) % LAST.length];
+    const n = String(i + 1).padStart(3, '0');
+    return {
+      objectId: `${tenant.id.slice(0, 24)}${n.padStart(12, '0')}`,
+      displayName: `${first} ${last} ${n}`,
+      userPrincipalName: `${first.toLowerCase()}.${last.toLowerCase()}${n}@${domain}`,
+      globalAdmin: false,
+      listed: false,
+    };
+  });
 }
 
 export function signInAccounts(directory: DemoDirectory): SignInAccount[] {
   const organizational = directory.tenants.flatMap((tenant) =>
-    tenant.users.map((user) => ({
-      tenantId: tenant.id,
-      objectId: user.objectId,
-      displayName: user.displayName,
-      userPrincipalName: user.userPrincipalName,
-      organization: tenant.displayName,
-      personal: false,
-      globalAdmin: user.globalAdmin,
-    })),
+    tenant.users
+      .filter((user) => user.listed !== false)
+      .map((user) => ({
+        tenantId: tenant.id,
+        objectId: user.objectId,
+        displayName: user.displayName,
+        userPrincipalName: user.userPrincipalName,
+        organization: tenant.displayName,
+        personal: false,
+        globalAdmin: user.globalAdmin,
+      })),
   );
   const personal = directory.personalAccounts.map((account) => ({
     tenantId: CONSUMER_TENANT_ID,

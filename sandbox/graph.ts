@@ -115,7 +115,7 @@ export async function startGraph(options: GraphOptions): Promise<GraphEmulator> 
       const caller = findCaller(directory, claims);
       if (!caller)
         return fail(404, 'Request_ResourceNotFound', `Resource '${String(claims.oid)}' does not exist.`);
-      const { status, body } = route(caller, url);
+      const { status, body } = route(caller, url, req.headers);
       reply(status, body);
     } catch (err) {
       if (err instanceof GraphError) return fail(err.status, err.code, err.message, err.headers);
@@ -123,7 +123,11 @@ export async function startGraph(options: GraphOptions): Promise<GraphEmulator> 
     }
   };
 
-  const route = (caller: Caller, url: URL): { status: number; body: unknown } => {
+  const route = (
+    caller: Caller,
+    url: URL,
+    headers: http.IncomingHttpHeaders,
+  ): { status: number; body: unknown } => {
     const path = url.pathname.replace(/\/+$/, '');
     const context = (fragment: string): string => `${origin}/v1.0/$metadata#${fragment}`;
     if (path === '/v1.0/me') {
@@ -162,10 +166,11 @@ export async function startGraph(options: GraphOptions): Promise<GraphEmulator> 
       );
     }
     if (path === '/v1.0/users') {
+      const users = usersMatching(tenant.users, url, headers.consistencylevel);
       return ok(
         page(
           url,
-          tenant.users.map((u) => userObject({ kind: 'organizational', tenant, user: u })),
+          users.map((u) => userObject({ kind: 'organizational', tenant, user: u })),
           context('users'),
         ),
       );
@@ -264,6 +269,61 @@ function findCaller(directory: DemoDirectory, claims: Claims): Caller | undefine
   const tenant = directory.tenants.find((t) => t.id === claims.tid);
   const user = tenant?.users.find((u) => u.objectId === claims.oid);
   return tenant && user ? { kind: 'organizational', tenant, user } : undefined;
+}
+
+/**
+ * What `/users` supports here, as Graph does: `$search` on displayName, mail and userPrincipalName ("prop:term"
+ * clauses joined by OR, each term matching the start of a word), which Graph serves only with the header
+ * `ConsistencyLevel: eventual`; and `$filter=id in ('…', …)`.
+ */
+function usersMatching(
+  users: DirectoryUser[],
+  url: URL,
+  consistency: string | string[] | undefined,
+): DirectoryUser[] {
+  const search = url.searchParams.get('$search');
+  const filter = url.searchParams.get('$filter');
+  let matching = users;
+  if (search !== null) {
+    if (consistency !== 'eventual') {
+      throw new GraphError(
+        400,
+        'Request_UnsupportedQuery',
+        "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
+      );
+    }
+    const clauses = [...search.matchAll(/"(displayName|mail|userPrincipalName):((?:[^"\\]|\\.)*)"/g)].map(
+      ([, property, term]) => ({ property, term: term.replace(/\\(.)/g, '$1').toLowerCase() }),
+    );
+    if (clauses.length === 0)
+      throw new GraphError(400, 'Request_UnsupportedQuery', `Invalid $search: ${search}`);
+    matching = matching.filter((u) =>
+      clauses.some(({ property, term }) => {
+        const value = property === 'displayName' ? u.displayName : u.userPrincipalName;
+        return (
+          value
+            .toLowerCase()
+            .split(/[\s.@_-]+/)
+            .some((word) => word.startsWith(term)) || value.toLowerCase().startsWith(term)
+        );
+      }),
+    );
+  }
+  if (filter !== null) {
+    const ids = /^id in \((.*)\)$/.exec(filter.trim())?.[1];
+    if (ids === undefined)
+      throw new GraphError(400, 'Request_UnsupportedQuery', `Unsupported $filter: ${filter}`);
+    const wanted = new Set([...ids.matchAll(/'([^']*)'/g)].map(([, id]) => id.toLowerCase()));
+    if (wanted.size > 15) {
+      throw new GraphError(
+        400,
+        'Request_UnsupportedQuery',
+        'Too many values in the "in" operator: at most 15.',
+      );
+    }
+    matching = matching.filter((u) => wanted.has(u.objectId.toLowerCase()));
+  }
+  return matching;
 }
 
 function userObject(caller: Caller): GraphObject {

@@ -96,7 +96,10 @@ export interface AuditLog {
 
 /** Searches a tenant's directory with the signed-in user's token, for adding existing users (R5). */
 export interface UserSearch {
+  /** People whose name or e-mail starts with the query; `page` is the cursor a previous search returned. */
   search(userToken: string, query: string, page?: string): Promise<{ users: DirectoryUser[]; next?: string }>;
+  /** These people, if they are users of the token's tenant (the others are left out). */
+  byIds(userToken: string, objectIds: string[]): Promise<DirectoryUser[]>;
 }
 
 export interface DirectoryUser {

@@ -487,6 +487,7 @@ export class TenantAssociation {
       tenantId: tenant.tenantId,
       orgDisplayName: tenant.orgDisplayName,
       requestId: request.id,
+      ...(request.kind === 'remove' && action === 'request.created' ? { detail: 'removal' } : {}),
     };
   }
 }

@@ -1,6 +1,6 @@
 import { DependencyUnavailableError } from './errors';
 import type { AssociationRequest, Person } from './model';
-import type { Clock, OnceGate, TenantDirectory } from './ports';
+import type { Clock, OnceGate, TenantDirectory, TenantLookup } from './ports';
 import { ok, refuse, type Result } from './result';
 import type { TenantAssociation, Where } from './tenantAssociation';
 
@@ -49,6 +49,32 @@ export class TenantSignIn {
   constructor(private readonly deps: TenantSignInDeps) {}
 
   async complete(attempt: SignInAttempt, redeemer: CodeRedeemer): Promise<Result<SignInCompleted>> {
+    return this.once(attempt, redeemer, async (token) => {
+      const lookup = await this.deps.directory.describe(token);
+      const opened = await this.deps.association.openRequest(attempt.person, attempt.where, lookup);
+      return opened.ok ? ok({ kind: 'opened', request: opened.value }) : opened;
+    });
+  }
+
+  /**
+   * Redeems the code of a sign-in for managing a tenant's users and tells who signed in, to which tenant:
+   * R6 is checked on that identity, not on the person's Teams identity.
+   */
+  async identify(
+    attempt: SignInAttempt,
+    redeemer: CodeRedeemer,
+  ): Promise<Result<{ kind: 'signedIn'; token: string; lookup: TenantLookup } | { kind: 'duplicate' }>> {
+    return this.once(attempt, redeemer, async (token) =>
+      ok({ kind: 'signedIn' as const, token, lookup: await this.deps.directory.describe(token) }),
+    );
+  }
+
+  /** The code redeemed once, however often Teams delivers it; a dependency's failure gives the delivery back. */
+  private async once<T>(
+    attempt: SignInAttempt,
+    redeemer: CodeRedeemer,
+    use: (token: string) => Promise<Result<T>>,
+  ): Promise<Result<T | { kind: 'duplicate' }>> {
     const { pending } = attempt;
     if (!pending) return refuse({ kind: 'noSignInInProgress' });
     if (this.isStale(pending)) return refuse({ kind: 'signInExpired' });
@@ -62,9 +88,7 @@ export class TenantSignIn {
         await gate.release(attempt.deliveryKey);
         return refuse({ kind: 'codeRejected' });
       }
-      const lookup = await this.deps.directory.describe(token);
-      const opened = await this.deps.association.openRequest(attempt.person, attempt.where, lookup);
-      return opened.ok ? ok({ kind: 'opened', request: opened.value }) : opened;
+      return await use(token);
     } catch (error) {
       // A service did not answer: the person is told to try again, and the same code must be heard then.
       // If the storage itself is what failed, the claim simply lapses with its TTL.
