@@ -22,7 +22,7 @@ import {
   type NotificationStores,
 } from './notifications';
 import { Subscriptions } from './notifications/subscriptions';
-import { connectRedis } from './redis/connection';
+import { connectRedisTarget } from './redis/connection';
 import { RedisKeys } from './redis/keys';
 import { ChatStateStore } from './state/chatState';
 import { MemoryStateStorage } from './state/memoryStateStorage';
@@ -124,7 +124,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   adapter.onTurnError = async (_context, error) => log('turn failed outside the bot', error);
   const notifications = config.notificationWorkers
     ? await startNotifications({
-        redisUrl: config.redis.url,
+        redis: config.redis,
         keys: storage.keys,
         members: stores.members,
         stores: notificationStores,
@@ -201,7 +201,10 @@ async function openStorage(config: Config, clock: Clock, log: Log): Promise<Open
       close: async () => {},
     };
   }
-  const client = await connectRedis(config.redis.url, { onError: (error) => log('redis', error) });
+  const client = await connectRedisTarget(
+    { url: config.redis.url, cluster: config.redis.cluster },
+    { onError: (error) => log('redis', error) },
+  );
   return {
     kind: 'redis',
     keys,

@@ -49,7 +49,8 @@ export interface Config {
   botFrameworkEndpoints: Record<string, string>;
   oauthConnectionName: string;
   graphUrl: string;
-  redis: { url?: string; keyPrefix: string };
+  /** `cluster`: REDIS_URL is one node of a Redis Cluster. */
+  redis: { url?: string; cluster: boolean; keyPrefix: string };
   account: { id: string; displayName: string };
   /** `tenantId/objectId` of the people who are Managers from the start (added, never removed, at start). */
   bootstrapManagers: { tenantId: string; objectId: string }[];
@@ -114,10 +115,7 @@ export function loadConfig(env: Env): Config {
       optional(env, 'OAUTH_CONNECTION_NAME') ??
       (localMode ? 'TenantSignIn' : required(env, 'OAUTH_CONNECTION_NAME', 'is required when BOT_ID is set')),
     graphUrl: url(env, 'GRAPH_URL', 'https://graph.microsoft.com'),
-    redis: {
-      ...(optional(env, 'REDIS_URL') ? { url: url(env, 'REDIS_URL', '') } : {}),
-      keyPrefix: optional(env, 'REDIS_KEY_PREFIX') ?? 'pcta',
-    },
+    redis: redisConfig(env),
     account: {
       id:
         optional(env, 'ACCOUNT_ID') ??
@@ -136,6 +134,21 @@ export function loadConfig(env: Env): Config {
       oneOf(env, 'NOTIFICATION_WORKERS', ['in-process', 'off'], 'in-process') === 'in-process',
     ...tabConfig(env, localMode),
   };
+}
+
+function redisConfig(env: Env): Config['redis'] {
+  const keyPrefix = optional(env, 'REDIS_KEY_PREFIX') ?? 'pcta';
+  const cluster = oneOf(env, 'REDIS_CLUSTER', ['true', 'false'], 'false') === 'true';
+  if (!optional(env, 'REDIS_URL')) {
+    if (cluster)
+      throw new ConfigError('REDIS_URL', 'is required with REDIS_CLUSTER=true (a node of the Cluster)');
+    return { cluster, keyPrefix };
+  }
+  const redisUrl = url(env, 'REDIS_URL', '');
+  if (cluster && !['', '/', '/0'].includes(new URL(redisUrl).pathname)) {
+    throw new ConfigError('REDIS_URL', 'names a database, but a Redis Cluster has only database 0');
+  }
+  return { url: redisUrl, cluster, keyPrefix };
 }
 
 function tabConfig(env: Env, localMode: boolean): { tab?: TabConfig } {

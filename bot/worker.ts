@@ -8,7 +8,7 @@ import {
   type RunningNotifications,
 } from './notifications';
 import { RedisMemberStore } from './infra/redis/redisMemberStore';
-import { connectRedis } from './redis/connection';
+import { connectRedisTarget } from './redis/connection';
 import { RedisKeys } from './redis/keys';
 import { notificationSenderFor } from './teams/notificationSender';
 
@@ -31,9 +31,12 @@ export async function startWorker(
   const { url } = config.redis;
   if (!url) throw new Error('REDIS_URL is required: the workers take their deliveries from Redis.');
   const keys = new RedisKeys(config.redis.keyPrefix);
-  const client = await connectRedis(url, { onError: (error) => log('redis', error) });
+  const client = await connectRedisTarget(
+    { url, cluster: config.redis.cluster },
+    { onError: (error) => log('redis', error) },
+  );
   const notifications = await startNotifications({
-    redisUrl: url,
+    redis: config.redis,
     keys,
     members: new RedisMemberStore(client, keys),
     stores: createRedisNotificationStores(client, keys),

@@ -13,7 +13,11 @@ async function main(): Promise<void> {
   const limitAt = args.indexOf('--limit');
   const limit = limitAt >= 0 ? Number(args[limitAt + 1]) : 100;
   if (!Number.isInteger(limit) || limit <= 0) throw new Error('--limit must be a whole number above 0');
-  const letters = await readDeadLetters(config.redis.url, new RedisKeys(config.redis.keyPrefix), limit);
+  const letters = await readDeadLetters(
+    { url: config.redis.url, cluster: config.redis.cluster },
+    new RedisKeys(config.redis.keyPrefix),
+    limit,
+  );
   if (args.includes('--json')) {
     console.log(JSON.stringify(letters, null, 2));
     return;

@@ -1,7 +1,6 @@
-import Redis from 'ioredis';
 import type { MemberStore } from '../core/ports';
 import { consoleLog, type Log } from '../log';
-import type { RedisClient } from '../redis/connection';
+import { openWaitingClient, type RedisClient, type RedisTarget } from '../redis/connection';
 import type { RedisKeys } from '../redis/keys';
 import { deliveryPolicy, enforcedLimits, type DeliveryPolicy } from './deliveryPolicy';
 import { MemoryConversationStore } from './memory/conversationStore';
@@ -23,8 +22,8 @@ export type { DeliveryPolicy } from './deliveryPolicy';
 export type { DeadLetter, NotificationSender, NotificationStores } from './ports';
 
 export interface NotificationsOptions {
-  /** The queue's Redis (redis:// or rediss://). Without one (local mode) deliveries run in this process. */
-  redisUrl?: string;
+  /** The deployment's Redis or Cluster (config.redis). Without a URL (local mode) deliveries run in this process. */
+  redis?: { url?: string; cluster?: boolean };
   keys: RedisKeys;
   /** Who the Managers are: they hear about every event. */
   members: MemberStore;
@@ -66,14 +65,15 @@ export async function startNotifications(opts: NotificationsOptions): Promise<Ru
   const policy = deliveryPolicy(opts.policy);
   const log = opts.log ?? consoleLog;
   await warmUp(opts.sender, log);
-  if (!opts.redisUrl) {
+  if (!opts.redis?.url) {
     const inProcess = startInProcessDelivery({ ...opts, policy, log });
     return { durable: false, ...inProcess };
   }
 
   const { keys } = opts;
-  const connection = queueConnection(opts.redisUrl, log);
-  const relayConnection = queueConnection(opts.redisUrl, log);
+  const target = { url: opts.redis.url, cluster: opts.redis.cluster ?? false };
+  const connection = queueConnection(target, log);
+  const relayConnection = queueConnection(target, log);
   const deps = {
     conversations: opts.stores.conversations,
     sender: opts.sender,
@@ -115,11 +115,19 @@ export async function startNotifications(opts: NotificationsOptions): Promise<Ru
 }
 
 /** The dead letters of a deployment, for operators (`npm run notifications:dead-letters`). */
-export async function readDeadLetters(redisUrl: string, keys: RedisKeys, limit = 100): Promise<DeadLetter[]> {
-  const connection = queueConnection(redisUrl, () => undefined);
+export function readDeadLetters(target: RedisTarget, keys: RedisKeys, limit = 100): Promise<DeadLetter[]> {
+  return withQueue(target, keys, (queue) => listDeadLetters(queue, limit));
+}
+
+async function withQueue<T>(
+  target: RedisTarget,
+  keys: RedisKeys,
+  use: (queue: ReturnType<typeof openDeliveryQueue>) => Promise<T>,
+): Promise<T> {
+  const connection = queueConnection(target, () => undefined);
   const queue = openDeliveryQueue(connection, keys);
   try {
-    return await listDeadLetters(queue, limit);
+    return await use(queue);
   } finally {
     await queue.close();
     await connection.quit().catch(() => connection.disconnect());
@@ -135,12 +143,7 @@ async function warmUp(sender: NotificationSender, log: Log): Promise<void> {
   }
 }
 
-/**
- * Background work may wait for Redis rather than fail fast (unlike the bot's request path): commands queue
- * while it reconnects, and BullMQ requires that of its blocking connections.
- */
-function queueConnection(url: string, log: Log): Redis {
-  const client = new Redis(url, { maxRetriesPerRequest: null });
-  client.on('error', (err) => log('notification redis', err));
-  return client;
+/** Unlike the bot's request path, background work waits for Redis to come back rather than fail fast. */
+function queueConnection(target: RedisTarget, log: Log): RedisClient {
+  return openWaitingClient(target, (err) => log('notification redis', err));
 }

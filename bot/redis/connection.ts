@@ -6,6 +6,13 @@ export { RedisUnavailableError, isRedisUnavailable } from './unavailable';
 /** What the stores accept: one Redis, or a Redis Cluster (every key they touch together shares a slot). */
 export type RedisClient = Redis | Cluster;
 
+/** Where a deployment's Redis is (REDIS_URL), and whether that URL is one node of a Redis Cluster (REDIS_CLUSTER). */
+export interface RedisTarget {
+  url: string;
+  /** The URL names one node of a Cluster, any master: ioredis finds the others from it. */
+  cluster?: boolean;
+}
+
 export interface RedisConnectionOptions {
   /** Rejects a command whose reply has not come back: a half-open connection may never close. Default 5000. */
   commandTimeoutMs?: number;
@@ -48,6 +55,48 @@ export async function connectRedisCluster(
     lazyConnect: true,
   });
   return ready(cluster, opts);
+}
+
+/** connectRedis, or connectRedisCluster through the node the URL names. */
+export function connectRedisTarget(
+  target: RedisTarget,
+  opts: RedisConnectionOptions = {},
+): Promise<RedisClient> {
+  if (!target.cluster) return connectRedis(target.url, opts);
+  const seed = clusterSeed(target.url);
+  return connectRedisCluster([seed.node], { ...opts, redis: { ...seed.redis, ...opts.redis } });
+}
+
+/**
+ * A client for background work (the delivery queue, the outbox relay), which may wait for Redis rather than
+ * fail fast: commands queue while it reconnects, and BullMQ requires that of its blocking connections.
+ */
+export function openWaitingClient(target: RedisTarget, onError: (err: Error) => void): RedisClient {
+  const client = target.cluster
+    ? (() => {
+        const seed = clusterSeed(target.url);
+        return new Cluster([seed.node], { redisOptions: { ...seed.redis, maxRetriesPerRequest: null } });
+      })()
+    : new Redis(target.url, { maxRetriesPerRequest: null });
+  client.on('error', onError);
+  return client;
+}
+
+/**
+ * The node a Cluster URL names, and what every node shares: credentials and TLS. ioredis reads those from a
+ * URL for one Redis only; the nodes it discovers are announced by address, so TLS checks their certificates
+ * against the URL's host name.
+ */
+function clusterSeed(url: string): { node: ClusterNode; redis: RedisOptions } {
+  const parsed = new URL(url);
+  return {
+    node: { host: parsed.hostname, port: Number(parsed.port || 6379) },
+    redis: {
+      ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+      ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+      ...(parsed.protocol === 'rediss:' ? { tls: { servername: parsed.hostname } } : {}),
+    },
+  };
 }
 
 function failFastOptions(opts: RedisConnectionOptions): RedisOptions {

@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../bot/config';
 import type { AssociationRequest, NotificationEvent, Person } from '../../bot/core/model';
 import { createRedisStores } from '../../bot/infra/redis/redisStores';
@@ -14,11 +13,19 @@ import {
   type RunningNotifications,
 } from '../../bot/notifications';
 import type { ConversationRef } from '../../bot/notifications/model';
-import { connectRedis } from '../../bot/redis/connection';
+import { openDeliveryQueue } from '../../bot/notifications/redis/deliveryQueue';
+import {
+  connectRedisTarget,
+  openWaitingClient,
+  type RedisClient,
+  type RedisTarget,
+} from '../../bot/redis/connection';
 import { RedisKeys } from '../../bot/redis/keys';
 import { notificationSenderFor, type TeamsNotificationSender } from '../../bot/teams/notificationSender';
 import { startWorker } from '../../bot/worker';
 import { startSandbox, type ConnectorOperation, type Sandbox } from '../../sandbox';
+import { oneRedis, type RedisDeployment } from './redisDeployments';
+import { deleteKeys } from './redisServer';
 
 export { mostInAnyWindow } from './slidingWindows';
 
@@ -37,6 +44,12 @@ export const TEST_POLICY: Partial<DeliveryPolicy> = {
   relayBlockMs: 500,
 };
 export const TEST_SENDER_TIMEOUT_MS = 1_000;
+
+export interface OperatorRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Every store a notification touches: members and requests (the core's), conversations and the outbox. */
 export type WorldStores = Stores & NotificationStores;
@@ -65,7 +78,8 @@ export class NotificationWorld {
   private constructor(
     readonly sandbox: Sandbox,
     readonly env: Record<string, string>,
-    readonly client: Redis,
+    readonly target: RedisTarget,
+    readonly client: RedisClient,
     readonly stores: WorldStores,
   ) {
     this.accountId = env.ACCOUNT_ID;
@@ -73,8 +87,14 @@ export class NotificationWorld {
     this.config = loadConfig(env);
   }
 
-  /** `redisUrl`: another Redis than the test run's (one the test stops and starts). */
-  static async start(options: { redisUrl?: string } = {}): Promise<NotificationWorld> {
+  /**
+   * On the test run's Redis unless told: `deployment` (its Cluster, say), or `redisUrl`, another Redis than
+   * the test run's (one the test stops and starts).
+   */
+  static async start(
+    options: { deployment?: RedisDeployment; redisUrl?: string } = {},
+  ): Promise<NotificationWorld> {
+    const deployment = options.deployment ?? oneRedis(options.redisUrl);
     // botbuilder caches app tokens per app id for the whole process: an app id per sandbox.
     const appId = randomUUID();
     const sandbox = await startSandbox({ requireAuth: true, botAppId: appId, botAppPassword: BOT_PASSWORD });
@@ -85,16 +105,32 @@ export class NotificationWorld {
       BOT_TENANT_ID: sandbox.directory.teams.tenantId,
       OAUTH_CONNECTION_NAME: 'TenantSignIn',
       ACCOUNT_ID: `account-${randomUUID()}`,
-      REDIS_URL: options.redisUrl ?? (process.env.REDIS_URL as string),
+      ...deployment.env,
       REDIS_KEY_PREFIX: prefix,
       TEAMS_APP_ID: 'teams-app-1',
       EXTRA_CA_FILE: sandbox.caCertPath,
       ...sandbox.botFrameworkAuthConfig(),
     };
-    const client = await connectRedis(env.REDIS_URL);
+    const client = await connectRedisTarget(deployment.target);
     const keys = new RedisKeys(prefix);
     const stores = { ...createRedisStores(client, keys), ...createRedisNotificationStores(client, keys) };
-    return new NotificationWorld(sandbox, env, client, stores);
+    return new NotificationWorld(sandbox, env, deployment.target, client, stores);
+  }
+
+  get keys(): RedisKeys {
+    return new RedisKeys(this.prefix);
+  }
+
+  /** The delivery queue, as a relay or an operator opens it, for `use`. */
+  async withQueue<T>(use: (queue: ReturnType<typeof openDeliveryQueue>) => Promise<T>): Promise<T> {
+    const connection = openWaitingClient(this.target, () => undefined);
+    const queue = openDeliveryQueue(connection, this.keys);
+    try {
+      return await use(queue);
+    } finally {
+      await queue.close();
+      await connection.quit();
+    }
   }
 
   get tenantId(): string {
@@ -151,6 +187,24 @@ export class NotificationWorld {
       });
     });
     return child;
+  }
+
+  /**
+   * Runs an operator's command (`npm run notifications:<command>`) against this deployment, as a process of
+   * its own with the deployment's environment.
+   */
+  operator(command: 'dead-letters' | 'requeue', args: string[] = []): Promise<OperatorRun> {
+    const script = { 'dead-letters': 'notificationDeadLetters.ts', requeue: 'notificationRequeue.ts' }[
+      command
+    ];
+    return new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', join('scripts', script), ...args],
+        { cwd: ROOT, env: { ...process.env, ...this.env } },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
   }
 
   /** Saves the installations and memberships behind an audience: Managers, a requester, subscribed channels. */
@@ -285,7 +339,7 @@ export class NotificationWorld {
     for (const child of this.children) child.kill('SIGKILL');
     await Promise.all(this.running.splice(0).map((r) => r.close()));
     await deleteKeys(this.client, `${this.prefix}:*`);
-    await deleteKeys(this.client, `{${this.prefix}:bull}:*`);
+    await deleteKeys(this.client, `${this.keys.queuePrefix}:*`);
     await this.client.quit();
     await this.sandbox.close();
   }
@@ -321,13 +375,4 @@ export async function waitUntil(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-async function deleteKeys(client: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    if (keys.length) await client.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }

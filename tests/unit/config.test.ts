@@ -39,6 +39,22 @@ describe('configuration', () => {
     expect(() => loadConfig({ BOOTSTRAP_MANAGERS: 'nestor@adatum.example' })).toThrow(/BOOTSTRAP_MANAGERS/);
   });
 
+  it('REDIS_CLUSTER=true makes REDIS_URL one node of a Redis Cluster, whose only database is 0', () => {
+    expect(loadConfig({ REDIS_URL: 'rediss://:key@cache:6380', REDIS_CLUSTER: 'true' }).redis).toEqual({
+      url: 'rediss://:key@cache:6380',
+      cluster: true,
+      keyPrefix: 'pcta',
+    });
+    expect(loadConfig({ REDIS_URL: 'redis://cache:6380' }).redis.cluster).toBe(false);
+    expect(() => loadConfig({ REDIS_CLUSTER: 'true' })).toThrow(/REDIS_URL is required with REDIS_CLUSTER/);
+    expect(() => loadConfig({ REDIS_URL: 'redis://cache:6380/2', REDIS_CLUSTER: 'true' })).toThrow(
+      /only database 0/,
+    );
+    expect(() => loadConfig({ REDIS_URL: 'redis://cache', REDIS_CLUSTER: 'yes' })).toThrow(
+      /REDIS_CLUSTER must be one of true, false/,
+    );
+  });
+
   it('passes the botbuilder endpoint keys through unchanged, but only all of them', () => {
     const all = Object.fromEntries(BOT_FRAMEWORK_ENDPOINT_KEYS.map((k) => [k, `value-of-${k}`]));
     expect(loadConfig(all).botFrameworkEndpoints).toEqual(all);

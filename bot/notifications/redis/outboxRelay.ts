@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from 'bullmq';
-import type Redis from 'ioredis';
 import type { MemberStore } from '../../core/ports';
 import type { Log } from '../../log';
+import type { RedisClient } from '../../redis/connection';
 import type { RedisKeys } from '../../redis/keys';
 import type { DeliveryPolicy } from '../deliveryPolicy';
 import type { ConversationStore } from '../ports';
@@ -17,7 +17,7 @@ const BATCH = 20;
 
 export interface OutboxRelayDeps {
   /** A connection of its own: XREADGROUP blocks it. */
-  client: Redis;
+  client: RedisClient;
   keys: RedisKeys;
   accountId: string;
   stores: { members: MemberStore; conversations: ConversationStore };
