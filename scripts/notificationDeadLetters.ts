@@ -27,7 +27,9 @@ async function main(): Promise<void> {
     console.log(
       `- ${l.failedAt ?? '?'}  ${l.kind} ${l.organization}  to ${l.conversationId}  after ${l.attempts} attempt(s): ${l.reason}`,
     );
+    console.log(`  delivery ${l.deliveryId}`);
   }
+  if (letters.length > 0) console.log('Requeue one with: npm run notifications:requeue -- <delivery>');
 }
 
 main().catch((error: unknown) => {

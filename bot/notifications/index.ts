@@ -6,10 +6,10 @@ import { deliveryPolicy, enforcedLimits, type DeliveryPolicy } from './deliveryP
 import { MemoryConversationStore } from './memory/conversationStore';
 import { startInProcessDelivery } from './memory/inProcessDelivery';
 import { MemoryOutbox } from './memory/outbox';
-import type { DeadLetter, NotificationSender, NotificationStores } from './ports';
+import type { DeadLetter, NotificationSender, NotificationStores, Requeued } from './ports';
 import { RateLimiter } from './rateLimiter';
 import { RedisConversationStore } from './redis/conversationStore';
-import { listDeadLetters } from './redis/deadLetters';
+import { deadLetterIds, listDeadLetters, requeueDeadLetter } from './redis/deadLetters';
 import { RedisDeliveryGuard } from './redis/deliveryGuard';
 import { openDeliveryQueue } from './redis/deliveryQueue';
 import { startDeliveryWorker } from './redis/deliveryWorker';
@@ -19,7 +19,7 @@ import { OutboxRelay } from './redis/outboxRelay';
 import { RedisWindowLog } from './redis/windowLog';
 
 export type { DeliveryPolicy } from './deliveryPolicy';
-export type { DeadLetter, NotificationSender, NotificationStores } from './ports';
+export type { DeadLetter, NotificationSender, NotificationStores, Requeued } from './ports';
 
 export interface NotificationsOptions {
   /** The deployment's Redis or Cluster (config.redis). Without a URL (local mode) deliveries run in this process. */
@@ -117,6 +117,25 @@ export async function startNotifications(opts: NotificationsOptions): Promise<Ru
 /** The dead letters of a deployment, for operators (`npm run notifications:dead-letters`). */
 export function readDeadLetters(target: RedisTarget, keys: RedisKeys, limit = 100): Promise<DeadLetter[]> {
   return withQueue(target, keys, (queue) => listDeadLetters(queue, limit));
+}
+
+/**
+ * Puts dead letters back in the queue with all their attempts, for the workers to deliver
+ * (`npm run notifications:requeue`); `'all'` takes every dead letter there is now. Each is requeued once:
+ * one already requeued, or delivered since, is left alone and reported so.
+ */
+export function requeueDeadLetters(
+  target: RedisTarget,
+  keys: RedisKeys,
+  which: string[] | 'all',
+): Promise<Requeued[]> {
+  return withQueue(target, keys, async (queue) => {
+    const ids = which === 'all' ? await deadLetterIds(queue) : which;
+    const requeued: Requeued[] = [];
+    for (const deliveryId of ids)
+      requeued.push({ deliveryId, outcome: await requeueDeadLetter(queue, deliveryId) });
+    return requeued;
+  });
 }
 
 async function withQueue<T>(

@@ -73,6 +73,15 @@ export interface DeadLetter {
   failedAt?: string;
 }
 
+/**
+ * What requeuing a dead letter did: put it back in the queue with all its attempts, or nothing because it is no
+ * longer a dead letter (requeued already, maybe delivered since), or because there is no such delivery.
+ */
+export interface Requeued {
+  deliveryId: string;
+  outcome: 'requeued' | 'notADeadLetter' | 'unknown';
+}
+
 export type Claim = { kind: 'claimed' } | { kind: 'delivered' } | { kind: 'busy'; retryInMs: number };
 
 /**
