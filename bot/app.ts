@@ -32,6 +32,8 @@ import { createTenantsTab } from './tab';
 import { RedisSignInSessions } from './tab/redisSignInSessions';
 import { MemorySignInSessions, type SignInSessions } from './tab/signInSessions';
 import { settlesWithin } from './shutdown';
+import { AccountUsers } from './core/accountUsers';
+import { GraphUserSearch } from './infra/graph/graphUserSearch';
 import { createAdapter } from './teams/adapter';
 import { TeamsBot } from './teams/bot';
 import { handleActivity } from './teams/messagesEndpoint';
@@ -83,8 +85,17 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   const graphFetch = fetchOptionsTrusting(config.extraCaFile);
   const directory = new GraphTenantDirectory({ baseUrl: config.graphUrl, fetchOptions: graphFetch });
+  const users = new AccountUsers({
+    account,
+    members: stores.members,
+    associations: stores.associations,
+    audit: stores.audit,
+    clock,
+    ids: randomIds,
+  });
   const signIn = new TenantSignIn({
     association,
+    users,
     directory,
     gate: storage.gate,
     clock,
@@ -108,6 +119,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       account,
       association,
       signIn,
+      users,
+      userSearch: new GraphUserSearch({ baseUrl: config.graphUrl, fetchOptions: graphFetch }),
       subscriptions: new Subscriptions({
         account,
         members: stores.members,

@@ -132,6 +132,8 @@ export interface UserSearchCardOptions {
   results?: DirectoryUser[];
   hasMore?: boolean;
   notice?: string;
+  /** The account's users of this tenant: the results say who already is one. */
+  accountUsers?: Member[];
 }
 
 /** Searching the signed-in tenant's directory for existing people to add (R5: no global administrator needed). */
@@ -148,10 +150,13 @@ export function userSearchCard(
     query: options.query ?? '',
     searched: options.results !== undefined,
     noResults: `Nobody in ${tenant.orgDisplayName} matches "${options.query ?? ''}".`,
-    results: (options.results ?? []).map((u) => ({
-      title: `${u.displayName} (${u.userPrincipalName})`,
-      value: u.objectId,
-    })),
+    results: (options.results ?? []).map((u) => {
+      const already = options.accountUsers?.find((m) => m.objectId === u.objectId);
+      return {
+        title: `${u.displayName} (${u.userPrincipalName})${already ? `: already a user, ${already.roles.join(', ')}` : ''}`,
+        value: u.objectId,
+      };
+    }),
     roleChoices: ROLES,
     account: account.displayName,
     hasMore: options.hasMore ?? false,

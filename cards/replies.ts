@@ -1,5 +1,5 @@
 import type { Dependency } from '../bot/core/errors';
-import type { Account, TenantRequest } from '../bot/core/model';
+import type { Account, Member, TenantRequest, TenantSummary } from '../bot/core/model';
 import { tenantOf } from '../bot/core/rules';
 import type { ConversationRef } from '../bot/notifications/model';
 import type { SubscriptionRefusal } from '../bot/notifications/subscriptions';
@@ -16,11 +16,15 @@ export const replies = {
       '- **associate tenant**: sign in to a tenant, review its organization and domains, and confirm',
       '- **associate another tenant**: the same, for one more tenant (you sign in again)',
       '- **tenants**: list the associated tenants',
+      "- **users**: the account's users and their roles",
+      '- **add users**: add people of an associated tenant to the account, with roles (you sign in to that tenant)',
+      '- **remove tenant**: remove a tenant from the account; its users lose their roles',
+      '- **history**: what happened in the account, newest first',
       '- **cancel**: stop the association in progress',
       '- **sign out**: forget the tenant sign-in',
       '- **notify here** / **notify off** / **notify status**: have a channel or group chat hear about new tenants',
       '',
-      'Only users with the **Manager** role in the account can associate tenants.',
+      'Only users with the **Manager** role in the account can associate or remove tenants, add users or change roles, and see the history.',
     ].join('\n'),
 
   unknown: (text: string, account: Account) =>
@@ -97,18 +101,69 @@ export const replies = {
     return lines.join('\n\n');
   },
 
+  personalOnly: (command: string) =>
+    `**${command}** shows the account's people and history, so I answer it only in our personal chat: message me there.`,
+
+  manageSignInTitle: 'Sign in to the tenant',
+
+  manageSignInPrompt: (tenant: TenantSummary) =>
+    `Sign in to ${tenant.orgDisplayName} with your own account there: adding and changing its users takes a Manager of the ` +
+    `account who is one of its users. If you're shown a 6-digit code, type it here.`,
+
+  manageSignInSent: (tenant: TenantSummary) =>
+    `I sent you a sign-in for ${tenant.orgDisplayName} below. Once you're signed in, you can search its directory.`,
+
+  managingEnded: (tenant?: TenantSummary) =>
+    `Your sign-in to ${tenant?.orgDisplayName ?? 'that tenant'} has ended, so nothing was changed. ` +
+    'Type **add users** to sign in again.',
+
+  pickPeople: 'Pick at least one person to add, and at least one role.',
+
+  chooseTenant: 'Choose a tenant first.',
+
+  typeToSearch: 'Type part of a name or an e-mail address to search for.',
+
+  usersAdded: (added: Member[], existing: Member[]) =>
+    [
+      added.length > 0
+        ? `Added ${names(added)} as ${added[0].roles.join(', ')}: the roles apply at once.`
+        : 'Nobody new was added.',
+      existing.length > 0
+        ? `Already users of the account, left as they were: ${existing.map((m) => `${m.displayName} (${m.roles.join(', ')})`).join('; ')}.`
+        : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
+
+  rolesSaved: (member: Member) => `${member.displayName} now has the roles ${member.roles.join(', ')}.`,
+
+  userRemoved: (member: Member) =>
+    `${member.displayName} is no longer a user of the account. They keep their account in their own directory.`,
+
+  nothingChanged: 'Nothing was changed.',
+
+  managingDone: (tenant?: TenantSummary) =>
+    `Done. I signed you out of ${tenant?.orgDisplayName ?? 'the tenant'}. Type **users** to see the account's users.`,
+
+  removalReview: (tenant: TenantSummary) =>
+    `Review below what removing ${tenant.orgDisplayName} takes away, then confirm.`,
+
+  historyEmpty: 'Nothing has happened in the account yet.',
+
   welcome: (account: Account) =>
     `Hi! I help the Managers of **${account.displayName}** associate their Microsoft Entra ID tenants with it. ` +
     'Type **associate tenant** to begin, or **help** to see everything I can do.',
 
   refusal: (refusal: SubscriptionRefusal, account: Account): string => {
     switch (refusal.kind) {
-      case 'roleRequired':
+      case 'roleRequired': {
+        const to = refusal.to ?? 'associate or approve a tenant';
         return refusal.isMember
-          ? `Only users with the **${refusal.role}** role in the Partner Center account ${account.displayName} can associate or approve a tenant. ` +
-              `Ask one of its Managers to give you the ${refusal.role} role, or to associate the tenant for you.`
-          : `Only users with the **${refusal.role}** role in the Partner Center account ${account.displayName} can associate or approve a tenant, ` +
+          ? `Only users with the **${refusal.role}** role in the Partner Center account ${account.displayName} can ${to}. ` +
+              `Ask one of its Managers to give you the ${refusal.role} role, or to do it for you.`
+          : `Only users with the **${refusal.role}** role in the Partner Center account ${account.displayName} can ${to}, ` +
               `and you aren't a user of that account. Ask one of its Managers to add you with the ${refusal.role} role.`;
+      }
       case 'personalAccount':
         return (
           `You signed in as ${refusal.userPrincipalName}, a personal Microsoft account. It doesn't belong to an organization's ` +
@@ -174,6 +229,11 @@ export const replies = {
     }
   },
 };
+
+function names(members: Member[]): string {
+  const all = members.map((m) => m.displayName);
+  return all.length <= 1 ? all.join('') : `${all.slice(0, -1).join(', ')} and ${all[all.length - 1]}`;
+}
 
 function finished(request: TenantRequest): string {
   const by = request.decidedBy?.displayName ?? 'someone';

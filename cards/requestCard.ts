@@ -1,4 +1,5 @@
-import type { Account, AssociationRequest, Member, TenantRequest } from '../bot/core/model';
+import type { Account, AssociationRequest, TenantRequest } from '../bot/core/model';
+import type { RemovalConsequences } from '../bot/core/tenantAssociation';
 import type { ApprovalPolicy, RequestAction } from '../bot/core/requestMachine';
 import { powersInTenant, tenantOf } from '../bot/core/rules';
 import { localTime, renderer, type CardAttachment } from './render';
@@ -31,11 +32,6 @@ export interface RequestCardOptions {
   refreshUserIds?: string[];
   /** For a removal still open: what it will take away (R12), as the account stands now. */
   consequences?: RemovalConsequences;
-}
-
-export interface RemovalConsequences {
-  users: Member[];
-  pending: TenantRequest[];
 }
 
 /** Partner Center itself, where the account's users sign in (the seed document's dashboard link). */

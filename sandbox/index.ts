@@ -101,6 +101,8 @@ export interface Sandbox {
     chooseAccount(signInLink: string, userPrincipalName: string): Promise<string>;
     /** Each `signin/verifyState` invoke sent to `botEndpoint` and how the bot answered. */
     verifyStateDeliveries(): VerifyStateDelivery[];
+    /** The connections the token service keeps a token of this user for (until they sign out). */
+    signedInConnections(userId: string): string[];
   };
   graph: {
     /** Mutable queue, consumed by matching requests. */
@@ -205,6 +207,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       tokenService: {
         chooseAccount: (link, upn) => tokenService.chooseAccount(link, upn),
         verifyStateDeliveries: () => tokenService.verifyStateDeliveries(),
+        signedInConnections: (userId) => tokenService.signedInConnections(userId),
       },
       graph: { faults: graph.faults, settings: graph.settings },
       close,

@@ -62,6 +62,8 @@ export interface TokenServiceEmulator {
   chooseAccount(signInLink: string, userPrincipalName: string): Promise<string>;
   /** Each `signin/verifyState` invoke sent to the bot and how the bot answered. */
   verifyStateDeliveries(): VerifyStateDelivery[];
+  /** The connections the token service keeps a token of this user for (until they sign out). */
+  signedInConnections(userId: string): string[];
   close(): Promise<void>;
 }
 
@@ -387,6 +389,11 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
       return code;
     },
     verifyStateDeliveries: () => [...deliveries],
+    signedInConnections: (userId) =>
+      [...tokens.keys()]
+        .map((k) => JSON.parse(k) as string[])
+        .filter(([, u]) => u === userId)
+        .map(([, , connection]) => connection!),
     close: running.close,
   };
 }

@@ -68,9 +68,34 @@ export class AccountUsers {
       associations.list(account.id),
     ]);
     if (!viewer) return refuse({ kind: 'roleRequired', role: MANAGER, isMember: false });
-    const isManager = canAssociateTenants(viewer);
-    const users = isManager ? all : all.filter((m) => m.roles.includes(MANAGER) || samePerson(m, viewer));
-    return ok({ viewer, isManager, users, tenants });
+    // Managers named only by id in the configuration get their name the first time they look.
+    const named =
+      viewer.displayName || !person.displayName ? viewer : { ...viewer, displayName: person.displayName };
+    if (named !== viewer) await members.name(account.id, person);
+    const everyone = all.map((m) => (samePerson(m, named) ? named : m));
+    const isManager = canAssociateTenants(named);
+    const users = isManager
+      ? everyone
+      : everyone.filter((m) => m.roles.includes(MANAGER) || samePerson(m, named));
+    return ok({ viewer: named, isManager, users, tenants });
+  }
+
+  /** Who may add and change users at all: a Manager (then R6 decides for each tenant). */
+  async mayChangeUsers(person: Person): Promise<Result<Association[]>> {
+    const { account, members, associations } = this.deps;
+    const [member, tenants] = await Promise.all([
+      members.get(account.id, person),
+      associations.list(account.id),
+    ]);
+    if (!canAssociateTenants(member)) {
+      return refuse({
+        kind: 'roleRequired',
+        role: MANAGER,
+        isMember: member !== undefined,
+        to: 'add or change its users',
+      });
+    }
+    return ok(tenants);
   }
 
   /**
@@ -95,7 +120,7 @@ export class AccountUsers {
     manager: Person,
     tenantId: string,
     users: DirectoryUser[],
-    roles: Role[],
+    roles: readonly string[],
   ): Promise<Result<AddedUsers>> {
     const allowed = await this.mayManage(manager, tenantId);
     if (!allowed.ok) return allowed;
@@ -122,7 +147,7 @@ export class AccountUsers {
   }
 
   /** Replaces a user's roles (R6 for their tenant, R13 for the account), at once for every check (R1). */
-  async setRoles(manager: Person, target: PersonKey, roles: Role[]): Promise<Result<Member>> {
+  async setRoles(manager: Person, target: PersonKey, roles: readonly string[]): Promise<Result<Member>> {
     const chosen = rolesIn(roles);
     if (chosen.length === 0) return refuse({ kind: 'noRoles' });
     const allowed = await this.mayManage(manager, target.tenantId);
@@ -159,7 +184,12 @@ export class AccountUsers {
   async history(person: Person, count: number, before?: string): Promise<Result<HistoryPage>> {
     const member = await this.deps.members.get(this.deps.account.id, person);
     if (!canAssociateTenants(member)) {
-      return refuse({ kind: 'roleRequired', role: MANAGER, isMember: member !== undefined });
+      return refuse({
+        kind: 'roleRequired',
+        role: MANAGER,
+        isMember: member !== undefined,
+        to: 'see its history',
+      });
     }
     return ok(await this.deps.audit.page(this.deps.account.id, count, before));
   }

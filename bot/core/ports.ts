@@ -26,6 +26,8 @@ export type MemberChangeResult =
 export interface MemberStore {
   get(accountId: string, person: PersonKey): Promise<Member | undefined>;
   put(member: Member): Promise<void>;
+  /** Names a member known only by id (a Manager from the configuration); a name already kept stays. */
+  name(accountId: string, person: Person): Promise<void>;
   /** Gives each of these people the Manager role, keeping any roles they already have. Idempotent. */
   ensureManagers(accountId: string, people: Person[]): Promise<void>;
   listManagers(accountId: string): Promise<Member[]>;
@@ -93,6 +95,9 @@ export interface AuditLog {
   /** Newest first, `count` at a time; `before` is the cursor a previous page returned. */
   page(accountId: string, count: number, before?: string): Promise<{ events: AuditEvent[]; next?: string }>;
 }
+
+/** What a directory search may be: a few words of a name or an e-mail address. */
+export const MAX_SEARCH_LENGTH = 60;
 
 /** Searches a tenant's directory with the signed-in user's token, for adding existing users (R5). */
 export interface UserSearch {

@@ -3,7 +3,8 @@ import type { Association, Role, TenantRequest, TenantSummary } from './model';
 /** Why the product said no. The Teams edge turns each kind into words; the core only decides. */
 export type Refusal =
   /** R1: the person lacks the role; `isMember` tells apart "not in the account" from "not a Manager". */
-  | { kind: 'roleRequired'; role: Role; isMember: boolean }
+  /** `to`: what the role is needed for, when it is not associating or approving a tenant. */
+  | { kind: 'roleRequired'; role: Role; isMember: boolean; to?: string }
   /** R9: signed in with a personal Microsoft account, which has no organization directory. */
   | { kind: 'personalAccount'; userPrincipalName: string }
   /** R8: the tenant is already associated; nothing new is written. */

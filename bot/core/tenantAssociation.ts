@@ -54,6 +54,12 @@ export interface TenantAssociationDeps {
 }
 
 /** Where a request is made: a personal chat is reviewed and confirmed; elsewhere a Manager approves. */
+/** What removing a tenant takes away, shown on its review card before anything happens (R12). */
+export interface RemovalConsequences {
+  users: Member[];
+  pending: TenantRequest[];
+}
+
 export interface Where {
   conversationId: string;
   isGroup: boolean;
@@ -220,14 +226,25 @@ export class TenantAssociation {
    * `remove tenant`: opens the removal of an associated tenant (R12), reviewed (personal chat) or approved
    * (group chat) like an association. Never the requester's own tenant, never the last one.
    */
+  /** Unlike an association, only a Manager may even ask, in a group chat too (R12); the tenants to choose from. */
+  async mayRemove(person: Person): Promise<Result<Association[]>> {
+    const actor = await this.actorOf(person);
+    if (!actor.isManager) {
+      return refuse({
+        kind: 'roleRequired',
+        role: 'Manager',
+        isMember: actor.isMember,
+        to: 'remove a tenant',
+      });
+    }
+    return ok(await this.deps.associations.list(this.deps.account.id));
+  }
+
   async openRemoval(person: Person, where: Where, tenantId: string): Promise<Result<RemovalRequest>> {
-    const allowed = await this.mayStart(person, where);
+    const allowed = await this.mayRemove(person);
     if (!allowed.ok) return allowed;
-    const { account, associations } = this.deps;
-    const [association, all] = await Promise.all([
-      associations.get(account.id, tenantId),
-      associations.list(account.id),
-    ]);
+    const all = allowed.value;
+    const association = all.find((a) => sameTenant(a.tenantId, tenantId));
     if (!association) return refuse({ kind: 'notAssociated', tenantId });
     const tenant = summaryOf(association);
     if (sameTenant(tenantId, person.tenantId)) return refuse({ kind: 'ownTenant', tenant });
@@ -237,7 +254,7 @@ export class TenantAssociation {
     const lifetime = where.isGroup ? this.deps.groupRequestLifetimeMs : this.deps.requestLifetimeMs;
     const request: RemovalRequest = {
       id: this.deps.ids.next(),
-      accountId: account.id,
+      accountId: this.deps.account.id,
       kind: 'remove',
       conversationId: where.conversationId,
       requestedBy: person,
@@ -377,6 +394,17 @@ export class TenantAssociation {
     const request = (await this.expireIfDue(loaded.value)) ?? loaded.value;
     const actor = await this.actorOf(person);
     return ok({ request, actions: availableActions(request, actor, this.context(conversationId)) });
+  }
+
+  /** What removing the tenant takes away (R12): its account users' roles and its other open requests. */
+  async consequencesOf(request: TenantRequest): Promise<RemovalConsequences> {
+    const { account, members, requests } = this.deps;
+    const { tenantId } = tenantOf(request);
+    const [all, open] = await Promise.all([members.list(account.id), requests.listOpen(account.id)]);
+    return {
+      users: all.filter((m) => sameTenant(m.tenantId, tenantId)),
+      pending: open.filter((r) => r.id !== request.id && sameTenant(tenantOf(r).tenantId, tenantId)),
+    };
   }
 
   async find(requestId: string): Promise<TenantRequest | undefined> {

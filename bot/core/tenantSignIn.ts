@@ -1,5 +1,6 @@
 import { DependencyUnavailableError } from './errors';
-import type { AssociationRequest, Person } from './model';
+import type { AccountUsers } from './accountUsers';
+import type { Association, AssociationRequest, Person } from './model';
 import type { Clock, OnceGate, TenantDirectory, TenantLookup } from './ports';
 import { ok, refuse, type Result } from './result';
 import type { TenantAssociation, Where } from './tenantAssociation';
@@ -31,8 +32,16 @@ export type SignInCompleted =
   /** Another delivery of the same code is being (or was) acted on: nothing more to say. */
   | { kind: 'duplicate' };
 
+export interface SignedInToManage {
+  kind: 'managing';
+  /** Who signed in: a user of `tenant`, with the Manager role. */
+  manager: Person;
+  tenant: Association;
+}
+
 export interface TenantSignInDeps {
   association: TenantAssociation;
+  users: AccountUsers;
   directory: TenantDirectory;
   gate: OnceGate;
   clock: Clock;
@@ -57,16 +66,20 @@ export class TenantSignIn {
   }
 
   /**
-   * Redeems the code of a sign-in for managing a tenant's users and tells who signed in, to which tenant:
-   * R6 is checked on that identity, not on the person's Teams identity.
+   * A sign-in to manage the users of `tenantId` (R6): whoever signed in must be a Manager of the account and a
+   * user of that tenant. It is checked on the identity signed in with, not the Teams one, which may belong
+   * to another tenant.
    */
-  async identify(
+  async manage(
     attempt: SignInAttempt,
     redeemer: CodeRedeemer,
-  ): Promise<Result<{ kind: 'signedIn'; token: string; lookup: TenantLookup } | { kind: 'duplicate' }>> {
-    return this.once(attempt, redeemer, async (token) =>
-      ok({ kind: 'signedIn' as const, token, lookup: await this.deps.directory.describe(token) }),
-    );
+    tenantId: string,
+  ): Promise<Result<SignedInToManage | { kind: 'duplicate' }>> {
+    return this.once(attempt, redeemer, async (token) => {
+      const manager = personOf(await this.deps.directory.describe(token));
+      const allowed = await this.deps.users.mayManage(manager, tenantId);
+      return allowed.ok ? ok({ kind: 'managing' as const, manager, tenant: allowed.value }) : allowed;
+    });
   }
 
   /** The code redeemed once, however often Teams delivers it; a dependency's failure gives the delivery back. */
@@ -99,7 +112,21 @@ export class TenantSignIn {
     }
   }
 
-  private isStale(pending: PendingSignIn): boolean {
-    return this.deps.clock.now().getTime() - Date.parse(pending.startedAt) > this.deps.signInLifetimeMs;
+  /** Whether what a sign-in started at `startedAt` allows still holds: a sign-in lasts its lifetime. */
+  isCurrent(startedAt: string): boolean {
+    return this.deps.clock.now().getTime() - Date.parse(startedAt) <= this.deps.signInLifetimeMs;
   }
+
+  private isStale(pending: PendingSignIn): boolean {
+    return !this.isCurrent(pending.startedAt);
+  }
+}
+
+/** A personal account has no tenant of the account behind it: it manages nothing (R9). */
+function personOf(lookup: TenantLookup): Person {
+  if (lookup.kind === 'personalAccount') {
+    return { tenantId: '', objectId: '', displayName: lookup.userPrincipalName };
+  }
+  const { tenantId, user } = lookup.signIn;
+  return { tenantId, objectId: user.objectId, displayName: user.displayName };
 }

@@ -1,3 +1,4 @@
+import type { Person } from '../core/model';
 import type { PendingSignIn } from '../core/tenantSignIn';
 import { ETagConflictError, NEW_ITEM_ETAG, type StateStorage } from './stateStorage';
 
@@ -6,8 +7,23 @@ import { ETagConflictError, NEW_ITEM_ETAG, type StateStorage } from './stateStor
  * people in a group chat never share or race over a sign-in.
  */
 export interface ChatState {
-  signIn?: PendingSignIn;
+  /** A sign-in card was shown: to associate a tenant, or to manage the users of `manage` (a tenant id). */
+  signIn?: PendingSignIn & { manage?: string };
   openRequest?: { id: string; cardActivityId?: string };
+  managing?: ManagingSession;
+}
+
+/**
+ * A Manager signed in to one tenant to manage its users (R6), for the sign-in's lifetime. Who signed in is
+ * remembered; their token is not (the token service keeps it until the session ends with a sign-out).
+ */
+export interface ManagingSession {
+  tenantId: string;
+  manager: Person;
+  since: string;
+  /** The last directory search, and Graph's cursor to its next page. */
+  query?: string;
+  next?: string;
 }
 
 type Change = (state: ChatState) => void;

@@ -2,6 +2,10 @@
 export type Command =
   | { name: 'associate' }
   | { name: 'tenants' }
+  | { name: 'users' }
+  | { name: 'addUsers' }
+  | { name: 'removeTenant' }
+  | { name: 'history' }
   | { name: 'cancel' }
   | { name: 'signOut' }
   | { name: 'help' }
@@ -19,6 +23,10 @@ const PHRASES: [RegExp, Command][] = [
   [/^associate (another|a new|one more) (azure ad |entra id |entra )?tenant$/, { name: 'associate' }],
   [/^associate( an?)?( existing)?( azure ad| entra id| entra)?( tenant)?$/, { name: 'associate' }],
   [/^(list )?(associated )?tenants$|^show tenants$/, { name: 'tenants' }],
+  [/^(list |show )?(account )?users$|^(my )?roles$/, { name: 'users' }],
+  [/^add (account )?(users?|people)$/, { name: 'addUsers' }],
+  [/^remove (a |the )?tenant$/, { name: 'removeTenant' }],
+  [/^(show )?history$/, { name: 'history' }],
   [/^(cancel|stop)$/, { name: 'cancel' }],
   [/^(sign ?out|log ?out)$/, { name: 'signOut' }],
   [/^(help|\?|hi|hello)$/, { name: 'help' }],

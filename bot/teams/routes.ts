@@ -1,7 +1,19 @@
 import { TurnContext } from 'botbuilder';
 import { ACTIONS, type RequestAction } from '../core/requestMachine';
 import { parseCommand, type Command } from './commands';
+import { cardDataOf, type CardData } from './cardData';
+import {
+  addChosen,
+  addUsers,
+  chooseTenantToManage,
+  doneManaging,
+  moreResults,
+  searchDirectory,
+} from './handlers/addUsers';
 import { cancel, listTenants, startAssociation } from './handlers/association';
+import { moreHistory, showHistory } from './handlers/history';
+import { chooseTenantToRemove, startRemoval } from './handlers/removal';
+import { listUsers, removeUser, setUserRoles } from './handlers/users';
 import { help, unknownCommand } from './handlers/help';
 import { membershipChanged } from './handlers/membership';
 import { notifyHere, notifyOff, notifyStatus } from './handlers/notify';
@@ -25,6 +37,10 @@ const commands: CommandRoutes = {
   associate: startAssociation,
   magicCode: typedCode,
   tenants: listTenants,
+  users: listUsers,
+  addUsers,
+  removeTenant: startRemoval,
+  history: showHistory,
   cancel,
   signOut,
   notifyHere,
@@ -42,6 +58,20 @@ const cardVerbs: CardVerbRoutes = {
   reject: (turn, input) => actOnRequest(turn, 'reject', input),
   withdraw: (turn, input) => actOnRequest(turn, 'withdraw', input),
   refresh: refreshView,
+};
+
+/** The `Action.Execute` verbs of the cards for the account's users, tenants and history. */
+const accountVerbs: Record<string, (turn: PersonTurn, data: CardData) => Promise<object>> = {
+  'users.tenant': chooseTenantToManage,
+  'users.search': searchDirectory,
+  'users.more': moreResults,
+  'users.add': addChosen,
+  'users.done': doneManaging,
+  'users.setRoles': setUserRoles,
+  'users.remove': removeUser,
+  'tenant.remove': chooseTenantToRemove,
+  'history.more': moreHistory,
+  'flow.cancel': async () => messageResponse(replies.nothingChanged),
 };
 
 /** The invokes Teams sends this bot; any other gets 501, as botbuilder answers. */
@@ -96,6 +126,9 @@ interface ActionValue {
 async function cardAction(turn: PersonTurn): Promise<InvokeResponse> {
   const { action } = (turn.activity.value ?? {}) as ActionValue;
   const verb = typeof action?.verb === 'string' ? action.verb : '';
+  if (Object.hasOwn(accountVerbs, verb)) {
+    return { status: 200, body: await accountVerbs[verb](turn, cardDataOf(action?.data)) };
+  }
   const requestId = action?.data?.requestId;
   if (
     !isCardVerb(verb) ||

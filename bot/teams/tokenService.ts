@@ -11,6 +11,11 @@ export class TokenService implements CodeRedeemer {
   constructor(
     private readonly context: TurnContext,
     private readonly connectionName: string,
+    /**
+     * Managing a tenant's users takes several turns (search, more, add): the token service then keeps the
+     * sign-in until `signOut`, and each turn asks it for the token again; the bot never holds it.
+     */
+    private readonly options: { keepSignedIn?: boolean } = {},
   ) {}
 
   /** R7: forgets any earlier sign-in first, so the link always asks for credentials again. */
@@ -23,8 +28,8 @@ export class TokenService implements CodeRedeemer {
   }
 
   /**
-   * The user's token for the code, then an immediate sign-out: the token serves the directory reads of this
-   * turn only, and neither the token service nor the bot keeps it.
+   * The user's token for the code, then (unless the sign-in is kept) an immediate sign-out: the token serves
+   * the directory reads of this turn only, and neither the token service nor the bot keeps it.
    */
   async redeem(code: string): Promise<string | undefined> {
     const { activity } = this.context;
@@ -36,8 +41,28 @@ export class TokenService implements CodeRedeemer {
         code,
       );
       if (!response?.token) return undefined;
-      await this.client.signOutUser(activity.from.id, this.connectionName, activity.channelId);
+      if (!this.options.keepSignedIn) {
+        await this.client.signOutUser(activity.from.id, this.connectionName, activity.channelId);
+      }
       return response.token;
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 400 || status === 404) return undefined;
+      throw new DependencyUnavailableError('signIn', { cause: error });
+    }
+  }
+
+  /** The token of a sign-in the token service still keeps, for this turn; undefined once it is gone. */
+  async currentToken(): Promise<string | undefined> {
+    const { activity } = this.context;
+    try {
+      const response = await this.client.getUserToken(
+        activity.from.id,
+        this.connectionName,
+        activity.channelId,
+        '',
+      );
+      return response?.token || undefined;
     } catch (error) {
       const status = statusOf(error);
       if (status === 400 || status === 404) return undefined;

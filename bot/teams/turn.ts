@@ -1,7 +1,8 @@
 import { CardFactory, type Activity, type TurnContext } from 'botbuilder';
 import type { CardAttachment } from '../../cards';
 import type { Account, Person } from '../core/model';
-import type { Clock } from '../core/ports';
+import type { AccountUsers } from '../core/accountUsers';
+import type { Clock, UserSearch } from '../core/ports';
 import type { TenantAssociation } from '../core/tenantAssociation';
 import type { TenantSignIn } from '../core/tenantSignIn';
 import type { Log } from '../log';
@@ -14,6 +15,9 @@ export interface BotServices {
   account: Account;
   association: TenantAssociation;
   signIn: TenantSignIn;
+  users: AccountUsers;
+  /** The signed-in tenant's directory, searched with that person's token for one turn. */
+  userSearch: UserSearch;
   subscriptions: Subscriptions;
   conversations: ConversationStore;
   clock: Clock;

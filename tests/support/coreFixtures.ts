@@ -1,3 +1,4 @@
+import { AccountUsers } from '../../bot/core/accountUsers';
 import {
   CONSUMER_TENANT_ID,
   type Member,
@@ -78,6 +79,7 @@ export const GROUP = { conversationId: 'group-conv', isGroup: true };
 
 export interface CoreWorld {
   service: TenantAssociation;
+  users: AccountUsers;
   stores: Stores;
   clock: ManualClock;
 }
@@ -103,5 +105,6 @@ export async function coreWorld(
     policy,
     retentionMs: 24 * 60 * 60 * 1000,
   });
-  return { service, stores: s, clock };
+  const users = new AccountUsers({ account: ACCOUNT, ...s, clock, ids: { next: () => `id-${++n}` } });
+  return { service, users, stores: s, clock };
 }

@@ -170,6 +170,49 @@ export class TeamsChannel {
     return this.invoke(user, conversation, 'adaptiveCard/action', { action, trigger: 'manual' }, card.id);
   }
 
+  /**
+   * Fills in a card and presses one of its Action.Execute buttons wherever it is (in the body, in a
+   * ShowCard), as Teams does: the card's inputs (their values as shown, then `inputs` typed over them)
+   * are merged into the button's data. `which` picks among buttons of the same verb by their data.
+   * Returns the delivery and, when the bot answered with a card, that card in place of the pressed one.
+   */
+  async submit(
+    user: TeamsUser,
+    conversation: Conversation,
+    card: RecordedActivity,
+    verb: string,
+    options: { inputs?: Record<string, string>; which?: Record<string, string> } = {},
+  ): Promise<{ delivery: Delivery; card?: RecordedActivity; message?: string }> {
+    const content = cardOf(card);
+    if (!content) throw new Error('Not a card');
+    const action = allExecuteActions(content).find(
+      (a) =>
+        a.verb === verb &&
+        Object.entries(options.which ?? {}).every(([key, value]) => a.data?.[key] === value),
+    );
+    if (!action)
+      throw new Error(`The card has no "${verb}" button: ${JSON.stringify(allExecuteActions(content))}`);
+    const data = { ...inputValues(content), ...options.inputs, ...action.data };
+    const delivery = await this.invoke(
+      user,
+      conversation,
+      'adaptiveCard/action',
+      { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+      card.id,
+    );
+    const body = delivery.body as { type?: string; value?: unknown } | undefined;
+    if (body?.type === 'application/vnd.microsoft.card.adaptive') {
+      return {
+        delivery,
+        card: {
+          ...card,
+          attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: body.value }],
+        },
+      };
+    }
+    return { delivery, ...(typeof body?.value === 'string' ? { message: body.value } : {}) };
+  }
+
   replies(conversation: Conversation): RecordedActivity[] {
     return this.sandbox.connector.activities(conversation.id);
   }
@@ -225,4 +268,34 @@ export function visibleText(activity: RecordedActivity | undefined): string {
   if (!activity) return '';
   const card = cardOf(activity);
   return [activity.text ?? '', card ? JSON.stringify(card) : ''].join(' ');
+}
+
+/** Every Action.Execute of a card: its actions, its ActionSets, and those of its ShowCards, however deep. */
+export function allExecuteActions(element: unknown): CardAction[] {
+  const found: CardAction[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null) return;
+    const item = node as Record<string, unknown>;
+    if (item.type === 'Action.Execute') found.push(item as unknown as CardAction);
+    for (const value of Object.values(item)) visit(value);
+  };
+  visit(element);
+  return found;
+}
+
+/** The values a card's inputs show before anyone types: what Teams sends for untouched inputs. */
+function inputValues(element: unknown): Record<string, string> {
+  const values: Record<string, string> = {};
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null) return;
+    const item = node as Record<string, unknown>;
+    if (typeof item.type === 'string' && item.type.startsWith('Input.') && typeof item.id === 'string') {
+      values[item.id] = typeof item.value === 'string' ? item.value : '';
+    }
+    for (const value of Object.values(item)) visit(value);
+  };
+  visit(element);
+  return values;
 }

@@ -127,15 +127,18 @@ describe('npm run package on a fresh clone (ENV_NAME=local, nothing set)', () =>
       expect(lists[0]?.scopes).toEqual([scope]);
       return lists[0]?.commands.map((command) => command.title) ?? [];
     };
-    const common = ['associate tenant', 'associate another tenant', 'tenants', 'cancel', 'sign out', 'help'];
+    const common = ['associate tenant', 'tenants', 'remove tenant', 'cancel', 'sign out', 'help'];
     // notify here/off subscribe the chat or channel itself; in a personal chat the bot explains that.
-    expect(titles('personal')).toEqual(expect.arrayContaining([...common, 'notify status']));
+    // The account's people and history are shown in a personal chat only.
+    const personalOnly = ['users', 'add users', 'history'];
+    expect(titles('personal')).toEqual(expect.arrayContaining([...common, ...personalOnly, 'notify status']));
     expect(titles('personal')).not.toContain('notify here');
     expect(titles('personal')).not.toContain('notify off');
     for (const scope of ['groupChat', 'team']) {
       expect(titles(scope)).toEqual(
         expect.arrayContaining([...common, 'notify here', 'notify off', 'notify status']),
       );
+      for (const command of personalOnly) expect(titles(scope)).not.toContain(command);
     }
     for (const list of bot?.commandLists ?? []) {
       expect(list.commands.length).toBeLessThanOrEqual(10); // Teams' limit for a command menu

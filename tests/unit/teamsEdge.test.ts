@@ -13,7 +13,7 @@ import { coreWorld, developer, manager, stranger, TEAMS_TENANT } from '../suppor
  * stores. What needs the token service (the sign-in card) is covered over HTTP in tests/integration.
  */
 async function edge(as = manager, conversationType: 'personal' | 'groupChat' = 'personal') {
-  const { service, stores, clock } = await coreWorld();
+  const { service, users, stores, clock } = await coreWorld();
   const conversations = new MemoryConversationStore();
   const bot = new TeamsBot(
     {
@@ -21,11 +21,17 @@ async function edge(as = manager, conversationType: 'personal' | 'groupChat' = '
       association: service,
       signIn: new TenantSignIn({
         association: service,
+        users,
         directory: { describe: () => Promise.reject(new Error('not reached in these tests')) },
         gate: new MemoryOnceGate(clock),
         clock,
         signInLifetimeMs: 60_000,
       }),
+      users,
+      userSearch: {
+        search: () => Promise.reject(new Error('not reached in these tests')),
+        byIds: () => Promise.reject(new Error('not reached in these tests')),
+      },
       subscriptions: new Subscriptions({ account: service.account, members: stores.members, conversations }),
       conversations,
       clock,

@@ -31,6 +31,7 @@ async function signIns() {
   };
   const signIn = new TenantSignIn({
     association: world.service,
+    users: world.users,
     directory: { describe },
     gate: new MemoryOnceGate(world.clock),
     clock: world.clock,

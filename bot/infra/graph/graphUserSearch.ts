@@ -1,14 +1,12 @@
 import { Client } from '@microsoft/microsoft-graph-client';
 import { DependencyUnavailableError } from '../../core/errors';
-import type { DirectoryUser, UserSearch } from '../../core/ports';
+import { MAX_SEARCH_LENGTH, type DirectoryUser, type UserSearch } from '../../core/ports';
 
 export interface GraphUserSearchOptions {
   baseUrl: string;
   fetchOptions?: RequestInit & { dispatcher?: unknown };
 }
 
-/** What a search may be: a few words of a name or an e-mail address, nothing that could bend the query. */
-export const MAX_QUERY_LENGTH = 60;
 const PAGE_SIZE = 25;
 /** Graph's "in" operator takes at most 15 values. */
 const IDS_PER_FILTER = 15;
@@ -99,7 +97,7 @@ export function searchClause(query: string): string {
   const term = query
     .replace(/\p{Cc}/gu, ' ')
     .trim()
-    .slice(0, MAX_QUERY_LENGTH)
+    .slice(0, MAX_SEARCH_LENGTH)
     .replace(/[\\"]/g, (c) => `\\${c}`);
   return `"displayName:${term}" OR "mail:${term}"`;
 }

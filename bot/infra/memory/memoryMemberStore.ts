@@ -23,6 +23,16 @@ export class MemoryMemberStore implements MemberStore {
     this.members.set(memberKey(member.accountId, member), JSON.stringify(member));
   }
 
+  async name(accountId: string, person: Person): Promise<void> {
+    const current = this.find(accountId, person);
+    if (current && !current.displayName && person.displayName) {
+      this.members.set(
+        memberKey(accountId, person),
+        JSON.stringify({ ...current, displayName: person.displayName }),
+      );
+    }
+  }
+
   async ensureManagers(accountId: string, people: Person[]): Promise<void> {
     for (const person of people) {
       const updated = withManagerRole(this.find(accountId, person), accountId, person);

@@ -51,6 +51,17 @@ end
 return 0
 `);
 
+/** Sets the name of a member kept without one, in place. KEYS[1]: the members hash. ARGV: field, name. */
+const NAME = new LuaScript(`
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if not current then return 0 end
+local member = cjson.decode(current)
+if member.displayName ~= nil and member.displayName ~= '' then return 0 end
+member.displayName = ARGV[2]
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(member))
+return 1
+`);
+
 /**
  * Adds whoever is not a member yet, each with its history entry and notification; members stay as they are.
  * KEYS: members hash, audit stream, outbox stream. ARGV: audit max length, then per person: field, member
@@ -122,6 +133,17 @@ export class RedisMemberStore implements MemberStore {
 
   listManagers(accountId: string): Promise<Member[]> {
     return rethrowUnavailable(async () => managersIn(await this.list(accountId)));
+  }
+
+  name(accountId: string, person: Person): Promise<void> {
+    if (!person.displayName) return Promise.resolve();
+    return rethrowUnavailable(async () => {
+      await NAME.run(
+        this.client,
+        [this.keys.members(accountId)],
+        [memberField(person.tenantId, person.objectId), person.displayName],
+      );
+    });
   }
 
   ensureManagers(accountId: string, people: Person[]): Promise<void> {

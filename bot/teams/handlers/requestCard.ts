@@ -1,6 +1,7 @@
 import { requestCard } from '../../../cards';
 import type { TenantRequest } from '../../core/model';
 import { isOpen, type RequestAction } from '../../core/requestMachine';
+import type { RemovalConsequences } from '../../core/tenantAssociation';
 import { replies } from '../../../cards/replies';
 import { cardResponse, messageResponse, replaceCard, type PersonTurn } from '../turn';
 
@@ -68,6 +69,7 @@ async function viewFor(turn: PersonTurn, requestId: string, notice?: string): Pr
       actions,
       policy: app.association.policy,
       ...(notice ? { notice } : {}),
+      ...(await consequencesFor(turn, request)),
       // Keeps this person's view refreshing while the request is open.
       ...(request.approval && isOpen(request) ? { refreshUserIds: [activity.from.id] } : {}),
     }),
@@ -82,4 +84,13 @@ async function showEveryone(turn: PersonTurn, request: TenantRequest): Promise<v
   await turn.state.update((s) => {
     if (s.openRequest?.id === request.id) delete s.openRequest;
   });
+}
+
+/** While a removal is open, its card lists what it takes away, as it stands now (R12). */
+export async function consequencesFor(
+  turn: PersonTurn,
+  request: TenantRequest,
+): Promise<{ consequences?: RemovalConsequences }> {
+  if (request.kind !== 'remove' || !isOpen(request)) return {};
+  return { consequences: await turn.app.association.consequencesOf(request) };
 }

@@ -1,31 +1,37 @@
 import { CardFactory } from 'botbuilder';
-import { requestCard } from '../../../cards';
-import type { AssociationRequest } from '../../core/model';
+import { requestCard, userSearchCard } from '../../../cards';
+import type { Association, TenantRequest } from '../../core/model';
+import { sameTenant, summaryOf } from '../../core/rules';
+import type { SignInAttempt } from '../../core/tenantSignIn';
 import { isGroup, whereOf } from '../conversationKind';
 import { refreshAudience } from '../refreshAudience';
 import { replies } from '../../../cards/replies';
 import { TokenService } from '../tokenService';
 import { sendCard, type InvokeResponse, type PersonTurn } from '../turn';
+import { consequencesFor } from './requestCard';
 import { say, sayRefusal } from './say';
 
 /**
  * The OAuth card for the tenant to associate. Teams SSO cannot be used: it always signs in to the user's own
  * Teams tenant, and the tenant to associate may be another (R2).
  */
-export async function showSignInCard(turn: PersonTurn): Promise<void> {
+export async function showSignInCard(turn: PersonTurn, toManage?: Association): Promise<void> {
   const { app, activity } = turn;
+  // A fresh link signs out of any earlier sign-in: a session managing users ends with it.
   const link = await new TokenService(turn.context, app.connectionName).freshSignInLink();
-  await turn.state.update((s) => (s.signIn = { startedAt: app.clock.now().toISOString() }));
+  await turn.state.update((s) => {
+    s.signIn = {
+      startedAt: app.clock.now().toISOString(),
+      ...(toManage ? { manage: toManage.tenantId } : {}),
+    };
+    delete s.managing;
+  });
   const requester = isGroup(activity) ? activity.from.name : undefined;
+  const prompt = toManage
+    ? replies.manageSignInPrompt(summaryOf(toManage))
+    : replies.signInPrompt(app.account, requester);
   await turn.context.sendActivity({
-    attachments: [
-      CardFactory.oauthCard(
-        app.connectionName,
-        replies.signInTitle,
-        replies.signInPrompt(app.account, requester),
-        link,
-      ),
-    ],
+    attachments: [CardFactory.oauthCard(app.connectionName, replies.signInTitle, prompt, link)],
   });
 }
 
@@ -60,7 +66,10 @@ export async function signInFailure(turn: PersonTurn): Promise<InvokeResponse> {
 /** `sign out`. */
 export async function signOut(turn: PersonTurn): Promise<void> {
   await new TokenService(turn.context, turn.app.connectionName).signOut();
-  await turn.state.update((s) => delete s.signIn);
+  await turn.state.update((s) => {
+    delete s.signIn;
+    delete s.managing;
+  });
   await say(turn, replies.signedOut);
 }
 
@@ -74,17 +83,16 @@ export async function abandonSignIn(turn: PersonTurn): Promise<boolean> {
 async function completeSignIn(turn: PersonTurn, code: string): Promise<void> {
   const { app, activity } = turn;
   const pending = (await turn.state.get()).signIn;
-  const result = await app.signIn.complete(
-    {
-      person: turn.person,
-      where: whereOf(activity),
-      code,
-      pending,
-      // Per sign-in as well as per code: the token service may hand out a code again later.
-      deliveryKey: `signin:${activity.conversation.id}:${activity.from.id}:${pending?.startedAt ?? ''}:${code}`,
-    },
-    new TokenService(turn.context, app.connectionName),
-  );
+  const attempt: SignInAttempt = {
+    person: turn.person,
+    where: whereOf(activity),
+    code,
+    pending,
+    // Per sign-in as well as per code: the token service may hand out a code again later.
+    deliveryKey: `signin:${activity.conversation.id}:${activity.from.id}:${pending?.startedAt ?? ''}:${code}`,
+  };
+  if (pending?.manage) return startManaging(turn, attempt, pending.manage);
+  const result = await app.signIn.complete(attempt, new TokenService(turn.context, app.connectionName));
   if (!result.ok) {
     // A rejected code may be typed again; any other answer ends this sign-in.
     if (result.refusal.kind !== 'codeRejected') await turn.state.update((s) => delete s.signIn);
@@ -95,15 +103,51 @@ async function completeSignIn(turn: PersonTurn, code: string): Promise<void> {
   await showRequest(turn, result.value.request);
 }
 
-/** The review card (R3) in a personal chat; in a group chat, the request for a Manager's approval. */
-async function showRequest(turn: PersonTurn, request: AssociationRequest): Promise<void> {
+/**
+ * The sign-in to manage a tenant's users (R6, checked on who signed in): the token service keeps it for the
+ * searches to come, and the search card opens.
+ */
+async function startManaging(turn: PersonTurn, attempt: SignInAttempt, tenantId: string): Promise<void> {
   const { app } = turn;
+  const tokens = new TokenService(turn.context, app.connectionName, { keepSignedIn: true });
+  const result = await app.signIn.manage(attempt, tokens, tenantId);
+  if (!result.ok) {
+    if (result.refusal.kind !== 'codeRejected') {
+      await turn.state.update((s) => delete s.signIn);
+      // Refused after the code was redeemed: the token service must not keep that sign-in.
+      await tokens.signOut();
+    }
+    return sayRefusal(turn, result.refusal);
+  }
+  if (result.value.kind === 'duplicate') return;
+  const { manager, tenant } = result.value;
+  await turn.state.update((s) => {
+    delete s.signIn;
+    s.managing = { tenantId: tenant.tenantId, manager, since: app.clock.now().toISOString() };
+  });
+  const users = await app.users.users(turn.person);
+  await sendCard(
+    turn.context,
+    userSearchCard(app.account, tenant, manager.displayName, {
+      accountUsers: users.ok ? users.value.users.filter((u) => sameTenant(u.tenantId, tenant.tenantId)) : [],
+    }),
+  );
+}
+
+/**
+ * The review card (R3) in a personal chat; in a group chat, the request for a Manager's approval. A removal
+ * lists what it takes away.
+ */
+export async function showRequest(turn: PersonTurn, request: TenantRequest): Promise<void> {
+  const { app } = turn;
+  const consequences = await consequencesFor(turn, request);
   const card = request.approval
     ? requestCard(request, app.account, {
         policy: app.association.policy,
         refreshUserIds: await refreshAudience(turn.context, turn.person, await app.association.managers()),
+        ...consequences,
       })
-    : requestCard(request, app.account, { actions: ['confirm', 'cancel'] });
+    : requestCard(request, app.account, { actions: ['confirm', 'cancel'], ...consequences });
   const cardActivityId = await sendCard(turn.context, card);
   await turn.state.update((s) => {
     s.openRequest = { id: request.id, ...(cardActivityId ? { cardActivityId } : {}) };
