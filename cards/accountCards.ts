@@ -7,8 +7,8 @@ import historyTemplate from './templates/history.json';
 import userSearchTemplate from './templates/user-search.json';
 import usersTemplate from './templates/users.json';
 
-/** How many account users one card lists: beyond, the card would outgrow what Teams shows well. */
-export const MAX_USERS_ON_A_CARD = 60;
+/** How many account users one card lists: with the longest names, still far below Teams' message size. */
+export const USERS_PER_PAGE = 20;
 
 interface ChooseTenantView {
   title: string;
@@ -52,18 +52,12 @@ interface UsersView {
   title: string;
   notice: string;
   intro: string;
-  tenants: { organization: string; users: UserRow[] }[];
+  tenants: { organization: string; users: { name: string; roles: string }[] }[];
+  manageable: { title: string; value: string }[];
   roleChoices: readonly string[];
+  account: string;
   footer: string;
-}
-
-interface UserRow {
-  name: string;
-  roles: string;
-  roleValues: string;
-  tenantId: string;
-  objectId: string;
-  manageable: boolean;
+  more: string;
 }
 
 const renderUsers = renderer<UsersView>(usersTemplate);
@@ -73,42 +67,59 @@ export interface UsersCardOptions {
   /** Tenants whose users this viewer may change here (R6: a Manager who is a user of that tenant). */
   manageableTenants: string[];
   notice?: string;
+  /** Where this page starts in the list of users. */
+  from?: number;
 }
 
-/** Partner Center's Users page: the account's users by tenant, with their roles. */
+/** How a user is named in the "Change a user" choice: their tenant and object id. */
+export function userChoiceValue(member: Pick<Member, 'tenantId' | 'objectId'>): string {
+  return `${member.tenantId}/${member.objectId}`;
+}
+
+/**
+ * Partner Center's Users page: the account's users by tenant, with their roles, a page at a time; and, for
+ * the users this viewer may change, one form to change roles or remove.
+ */
 export function usersCard(
   account: Account,
   tenants: Association[],
   users: Member[],
   options: UsersCardOptions,
 ): CardAttachment {
-  const shown = users.slice(0, MAX_USERS_ON_A_CARD);
+  const from = Math.max(0, Math.min(options.from ?? 0, users.length));
+  const shown = users.slice(from, from + USERS_PER_PAGE);
+  const nameOf = (u: Member) => u.displayName || `Not signed in yet (${u.objectId})`;
+  const sections = tenants
+    .map((t) => ({
+      organization: `${t.orgDisplayName} (${t.defaultDomain || t.tenantId})`,
+      users: shown
+        .filter((u) => u.tenantId === t.tenantId)
+        .map((u) => ({ name: u.upn ? `${nameOf(u)} (${u.upn})` : nameOf(u), roles: u.roles.join(', ') })),
+    }))
+    .filter((t) => t.users.length > 0);
+  const withoutUsers = tenants.filter((t) => !users.some((u) => u.tenantId === t.tenantId)).length;
+  const rest = users.length - from - shown.length;
   return renderUsers({
     title: `Users of ${account.displayName}`,
     notice: options.notice ?? '',
     intro: options.isManager
-      ? 'Every account user, by tenant. You can change the roles of the users of your own tenant here; type **add users** to add people from a tenant’s directory.'
+      ? 'Every account user, by tenant. Type **add users** to add people from a tenant’s directory.'
       : 'Your own roles, and who the Managers are: ask one of them for another role.',
-    tenants: tenants
-      .map((t) => ({
-        organization: `${t.orgDisplayName} (${t.defaultDomain || t.tenantId})`,
-        users: shown
-          .filter((u) => u.tenantId === t.tenantId)
-          .map((u) => ({
-            name: u.upn ? `${u.displayName} (${u.upn})` : u.displayName,
-            roles: u.roles.join(', '),
-            roleValues: u.roles.join(','),
-            tenantId: u.tenantId,
-            objectId: u.objectId,
-            manageable: options.manageableTenants.includes(u.tenantId),
-          })),
-      }))
-      .filter((t) => options.isManager || t.users.length > 0),
+    tenants: sections,
+    manageable: shown
+      .filter((u) => options.manageableTenants.includes(u.tenantId))
+      .map((u) => ({ title: `${nameOf(u)}: ${u.roles.join(', ')}`, value: userChoiceValue(u) })),
     roleChoices: ROLES,
-    footer:
-      users.length > shown.length
-        ? `And ${users.length - shown.length} more: the Users section of Partner Center lists everyone.`
+    account: account.displayName,
+    footer: [
+      options.isManager && withoutUsers > 0
+        ? `${withoutUsers} associated tenant${withoutUsers === 1 ? ' has' : 's have'} no account users yet.`
         : '',
+      rest > 0 ? `${rest} more after these.` : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
+    more: rest > 0 ? String(from + shown.length) : '',
   });
 }
 
@@ -206,7 +217,9 @@ export function historyLine(event: AuditEvent): string {
     case 'request.expired':
       return `A request for ${org} expired.`;
     case 'member.added':
-      return `${who} added ${subject} as ${roles}.`;
+      return event.detail === 'firstManager'
+        ? `${subject}, who signed in to associate ${org}, became its first account user, a Manager.`
+        : `${who} added ${subject} as ${roles}.`;
     case 'member.removed':
       return `${who} removed ${subject} from the account.`;
     case 'member.rolesChanged':

@@ -121,6 +121,8 @@ export const replies = {
 
   chooseTenant: 'Choose a tenant first.',
 
+  chooseUser: 'Choose the user to change first.',
+
   typeToSearch: 'Type part of a name or an e-mail address to search for.',
 
   usersAdded: (added: Member[], existing: Member[]) =>

@@ -362,6 +362,7 @@ export class TenantAssociation {
         member: firstManager,
         audit: {
           ...this.auditOf(next, 'member.added', decidedBy),
+          detail: 'firstManager',
           subject: {
             tenantId: firstManager.tenantId,
             objectId: user.objectId,

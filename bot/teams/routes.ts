@@ -13,7 +13,7 @@ import {
 import { cancel, listTenants, startAssociation } from './handlers/association';
 import { moreHistory, showHistory } from './handlers/history';
 import { chooseTenantToRemove, startRemoval } from './handlers/removal';
-import { listUsers, removeUser, setUserRoles } from './handlers/users';
+import { listUsers, pageOfUsers, removeUser, setUserRoles } from './handlers/users';
 import { help, unknownCommand } from './handlers/help';
 import { membershipChanged } from './handlers/membership';
 import { notifyHere, notifyOff, notifyStatus } from './handlers/notify';
@@ -67,6 +67,7 @@ const accountVerbs: Record<string, (turn: PersonTurn, data: CardData) => Promise
   'users.more': moreResults,
   'users.add': addChosen,
   'users.done': doneManaging,
+  'users.page': pageOfUsers,
   'users.setRoles': setUserRoles,
   'users.remove': removeUser,
   'tenant.remove': chooseTenantToRemove,

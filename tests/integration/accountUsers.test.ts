@@ -5,6 +5,7 @@ import { startWorld, type World } from '../support/world';
 
 const CONTOSO = 'c0a1b2c3-1111-4d2e-9f00-c0c0c0c0c0c0';
 const NORTHWIND = '0e1d2c3b-3333-4a4b-8c00-0e0e0e0e0e0e';
+const ADATUM = '5f1a2b3c-0000-4a11-9d00-adadadadadad';
 
 describe('account users: users, add users, roles and removal from the account (R1, R6, R11, R13)', () => {
   let world: World;
@@ -142,8 +143,7 @@ describe('account users: users, add users, roles and removal from the account (R
     const card = await usersCard(nestor);
     const diegoId = diego.objectId;
     const saved = await world.teams.submit(nestor, chatOf(nestor), card, 'users.setRoles', {
-      which: { objectId: diegoId },
-      inputs: { [`roles-${diegoId}`]: 'Developer,Manager' },
+      inputs: { user: `${ADATUM}/${diegoId}`, roles: 'Developer,Manager' },
     });
     expect(visibleText(saved.card)).toContain('Diego Siciliani now has the roles Manager, Developer.');
     const replies = await world.teams.say(diego, chatOf(diego), 'associate tenant');
@@ -155,7 +155,7 @@ describe('account users: users, add users, roles and removal from the account (R
     expect(visibleText(told)).toContain('Nestor Wilke');
 
     const removed = await world.teams.submit(nestor, chatOf(nestor), saved.card!, 'users.remove', {
-      which: { objectId: diegoId },
+      inputs: { user: `${ADATUM}/${diegoId}` },
     });
     expect(visibleText(removed.card)).toContain('Diego Siciliani is no longer a user of the account.');
     const [gone] = await world.teams.say(diego, chatOf(diego), 'users');
@@ -176,7 +176,7 @@ describe('account users: users, add users, roles and removal from the account (R
         action: {
           type: 'Action.Execute',
           verb: 'users.remove',
-          data: { tenantId: CONTOSO, objectId: megan },
+          data: { user: `${CONTOSO}/${megan}` },
         },
         trigger: 'manual',
       },
@@ -196,10 +196,10 @@ describe('account users: users, add users, roles and removal from the account (R
       // removes Nestor. Whichever lands first wins; the other is refused (the last Manager, or no longer one).
       const [a, b] = await Promise.all([
         world.teams.submit(nestor, chatOf(nestor), nestorCard, 'users.remove', {
-          which: { objectId: lidia.objectId },
+          inputs: { user: `${ADATUM}/${lidia.objectId}` },
         }),
         second.teams.submit(lidia, chatOf(lidia), lidiaCard, 'users.remove', {
-          which: { objectId: nestor.objectId },
+          inputs: { user: `${ADATUM}/${nestor.objectId}` },
         }),
       ]);
       const outcomes = [a, b].map((o) => visibleText(o.card) + (o.message ?? ''));
@@ -210,8 +210,7 @@ describe('account users: users, add users, roles and removal from the account (R
 
       const last = await usersCard(survivor);
       const demoted = await world.teams.submit(survivor, chatOf(survivor), last, 'users.setRoles', {
-        which: { objectId: survivor.objectId },
-        inputs: { [`roles-${survivor.objectId}`]: 'Developer' },
+        inputs: { user: `${ADATUM}/${survivor.objectId}`, roles: 'Developer' },
       });
       expect(visibleText(demoted.card)).toContain('is the last Manager of');
     } finally {
@@ -227,6 +226,7 @@ describe('account users: users, add users, roles and removal from the account (R
     expect(listed).toContain('Nestor Wilke');
     expect(listed).not.toContain('Joni Sherman');
     expect(listed).not.toContain('users.setRoles');
+    expect(listed).not.toContain('Change a user');
     const [addRefused] = await world.teams.say(diego, chatOf(diego), 'add users');
     expect(addRefused?.text).toContain('can add or change its users');
     const [historyRefused] = await world.teams.say(diego, chatOf(diego), 'history');
@@ -260,6 +260,29 @@ describe('account users: users, add users, roles and removal from the account (R
     }
     expect(seen).toHaveLength(150);
     expect(new Set(seen).size).toBe(150);
+
+    // Twenty-five of them added at once; the users card then lists everyone a page at a time.
+    const first = await world.teams.submit(nestor, chat, search, 'users.search', {
+      inputs: { query: 'northwindtraders' },
+    });
+    const ids = (JSON.stringify(cardOf(first.card)).match(/"value":"[0-9a-f-]{36}"/g) ?? []).map((v) =>
+      v.slice(9, -1),
+    );
+    const added = await world.teams.submit(nestor, chat, first.card!, 'users.add', {
+      inputs: { users: ids.join(','), roles: 'Developer' },
+    });
+    expect(visibleText(added.card)).toContain('as Developer: the roles apply at once');
+    let users = await usersCard(nestor);
+    const rows = rowsOf(users);
+    while (JSON.stringify(cardOf(users)).includes('"users.page"')) {
+      users = (await world.teams.submit(nestor, chat, users, 'users.page')).card!;
+      rows.push(...rowsOf(users));
+    }
+    const names = rows.map(([name]) => name);
+    // Adatum's five, and Northwind's: Pradeep (its first Manager) and the twenty-five.
+    const northwind = new Set([objectIdOf('pradeep@northwindtraders.com'), ...ids]);
+    expect(names).toHaveLength(5 + northwind.size);
+    expect(new Set(names).size).toBe(names.length);
   });
 });
 

@@ -1,4 +1,13 @@
-import type { AssociationRequest, NotificationEvent, Person } from '../../bot/core/model';
+import {
+  ROLES,
+  type AssociationRequest,
+  type AuditEvent,
+  type Member,
+  type NotificationEvent,
+  type Person,
+  type RemovalRequest,
+} from '../../bot/core/model';
+import type { DirectoryUser } from '../../bot/core/ports';
 import {
   advance,
   availableActions,
@@ -11,8 +20,17 @@ import {
   type Context as MachineContext,
   type RequestAction,
 } from '../../bot/core/requestMachine';
-import { defaultDomainOf } from '../../bot/core/rules';
-import { requestCard, tenantListCard, type CardAttachment } from '../../cards';
+import { defaultDomainOf, summaryOf } from '../../bot/core/rules';
+import {
+  chooseTenantCard,
+  historyCard,
+  requestCard,
+  tenantListCard,
+  userSearchCard,
+  usersCard,
+  type CardAttachment,
+} from '../../cards';
+import { USERS_PER_PAGE } from '../../cards/accountCards';
 import { notificationCard, notificationSummary } from '../../cards/notificationCard';
 import { CARD_TIMES, type CardWorld } from './cardWorlds';
 
@@ -33,7 +51,13 @@ export interface CardState {
  * machine, with each viewer's buttons from `availableActions` as the bot computes them.
  */
 export function cardStates(world: CardWorld): CardState[] {
-  return [...requestCardStates(world), ...tenantListStates(world), ...notificationStates(world)];
+  return [
+    ...requestCardStates(world),
+    ...removalStates(world),
+    ...tenantListStates(world),
+    ...accountStates(world),
+    ...notificationStates(world),
+  ];
 }
 
 export function cardState(world: CardWorld, name: string): CardState {
@@ -104,6 +128,155 @@ function tenantListStates(world: CardWorld): CardState[] {
     { name: 'tenant-list', card: tenantListCard(world.account, world.associations), sentAs: ['message'] },
     { name: 'tenant-list-empty', card: tenantListCard(world.account, []), sentAs: ['message'] },
   ];
+}
+
+/** A removal under review, with everything it takes away, and once done. */
+function removalStates(world: CardWorld): CardState[] {
+  const { account, manager } = world;
+  const tenant = summaryOf(world.associations[0]!);
+  const removal: RemovalRequest = {
+    ...openRequest(world, 'personal', manager),
+    id: 'req-removal',
+    kind: 'remove',
+    tenant,
+  } as RemovalRequest;
+  const users = accountUsersOf(world).filter((m) => m.tenantId === tenant.tenantId);
+  const pending = [openRequest(world, 'group', world.requester)];
+  return [
+    {
+      name: 'removal-review',
+      card: requestCard(removal, account, {
+        actions: ['confirm', 'cancel'],
+        consequences: { users, pending },
+      }),
+      sentAs: ['message', 'invokeResponse'],
+    },
+    {
+      name: 'removal-completed',
+      card: requestCard(
+        { ...removal, state: 'completed', decidedBy: manager, decidedAt: CARD_TIMES.decided },
+        account,
+      ),
+      sentAs: ['message', 'invokeResponse'],
+    },
+  ];
+}
+
+/** The account's users, tenants to choose from, a directory search and the history. */
+function accountStates(world: CardWorld): CardState[] {
+  const { account, associations, manager } = world;
+  const users = accountUsersOf(world);
+  const tenant = associations[0]!;
+  const found: DirectoryUser[] = users.slice(0, 25).map((m) => ({
+    objectId: m.objectId,
+    displayName: m.displayName,
+    userPrincipalName: m.upn ?? `${m.objectId}@example.com`,
+  }));
+  return [
+    {
+      name: 'choose-tenant-add-users',
+      card: chooseTenantCard('addUsers', account, associations),
+      sentAs: ['message'],
+    },
+    {
+      name: 'choose-tenant-remove',
+      card: chooseTenantCard('remove', account, associations),
+      sentAs: ['message'],
+    },
+    {
+      name: 'users-manager',
+      card: usersCard(account, associations, users, {
+        isManager: true,
+        manageableTenants: associations.map((a) => a.tenantId),
+        notice: world.notice,
+      }),
+      sentAs: ['message', 'invokeResponse'],
+    },
+    {
+      name: 'users-not-manager',
+      card: usersCard(account, associations, users.slice(0, 3), { isManager: false, manageableTenants: [] }),
+      sentAs: ['message'],
+    },
+    {
+      name: 'user-search-start',
+      card: userSearchCard(account, tenant, manager.displayName),
+      sentAs: ['message', 'invokeResponse'],
+    },
+    {
+      name: 'user-search-results',
+      card: userSearchCard(account, tenant, manager.displayName, {
+        query: 'a'.repeat(60),
+        results: found,
+        hasMore: true,
+        notice: world.notice,
+        accountUsers: users.slice(0, 5),
+      }),
+      sentAs: ['invokeResponse'],
+    },
+    {
+      name: 'user-search-no-results',
+      card: userSearchCard(account, tenant, manager.displayName, { query: 'zz', results: [] }),
+      sentAs: ['invokeResponse'],
+    },
+    {
+      name: 'history',
+      card: historyCard(account, historyOf(world), 'cursor-1'),
+      sentAs: ['message', 'invokeResponse'],
+    },
+  ];
+}
+
+/** As many account users as a users card lists, spread over the world's tenants, with every role. */
+function accountUsersOf(world: CardWorld): Member[] {
+  return Array.from({ length: USERS_PER_PAGE + 5 }, (_, i) => {
+    const tenant = world.associations[i % world.associations.length]!;
+    const name = `${world.requester.displayName} ${i + 1}`;
+    return {
+      accountId: world.account.id,
+      tenantId: tenant.tenantId,
+      objectId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      displayName: name,
+      upn: `${name.toLowerCase().replace(/[^a-z0-9]+/g, '.')}@${tenant.defaultDomain}`,
+      roles: i === 0 ? [...ROLES] : [ROLES[i % ROLES.length]!],
+    };
+  });
+}
+
+/** A page of the history with every kind of event. */
+function historyOf(world: CardWorld): AuditEvent[] {
+  const { account, manager, requester } = world;
+  const tenant = world.associations[0]!;
+  const base = {
+    accountId: account.id,
+    actor: manager,
+    tenantId: tenant.tenantId,
+    orgDisplayName: tenant.orgDisplayName,
+  };
+  const subject = {
+    tenantId: tenant.tenantId,
+    objectId: requester.objectId,
+    displayName: requester.displayName,
+  };
+  const actions: Omit<AuditEvent, 'at' | 'accountId' | 'actor'>[] = [
+    { action: 'tenant.removed' },
+    { action: 'request.created', detail: 'removal' },
+    { action: 'member.rolesChanged', subject, roles: [...ROLES] },
+    { action: 'member.removed', subject },
+    { action: 'member.added', subject, roles: ['Developer'] },
+    { action: 'member.added', subject, roles: ['Manager'], detail: 'firstManager' },
+    { action: 'association.completed' },
+    { action: 'request.rejected' },
+    { action: 'request.expired' },
+    { action: 'request.cancelled', detail: 'tenantRemoved' },
+    { action: 'request.cancelled' },
+    { action: 'request.created' },
+    { action: 'tenant.associated' },
+  ];
+  return actions.map((a, i) => ({
+    ...base,
+    ...a,
+    at: new Date(Date.parse(CARD_TIMES.decided) - i * 60_000).toISOString(),
+  }));
 }
 
 function notificationStates(world: CardWorld): CardState[] {

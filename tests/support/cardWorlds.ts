@@ -82,6 +82,8 @@ export function longestWorld(): CardWorld {
     ),
     associations: Array.from({ length: 40 }, (_, i) => ({
       ...associationOf(account, northwind, manager, i),
+      // Forty distinct tenants, as many as an account may have.
+      tenantId: `${northwind.id.slice(0, 24)}${String(i).padStart(12, '0')}`,
       orgDisplayName: longText(`${i + 1} ${org}`, 256),
       defaultDomain: `${i + 1}.${longestDomain}`,
     })),

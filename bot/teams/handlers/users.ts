@@ -15,12 +15,18 @@ export async function listUsers(turn: PersonTurn): Promise<void> {
   await sendCard(turn.context, card.value);
 }
 
-/** `users.setRoles` on the users card: the roles picked replace the user's roles (R6, R13). */
+/** `users.page`: the next users of the list. */
+export async function pageOfUsers(turn: PersonTurn, data: CardData): Promise<object> {
+  const from = Number.parseInt(data.from ?? '', 10);
+  return refreshed(turn, undefined, Number.isSafeInteger(from) && from > 0 ? from : 0);
+}
+
+/** `users.setRoles` on the users card: the roles picked replace the chosen user's roles (R6, R13). */
 export async function setUserRoles(turn: PersonTurn, data: CardData): Promise<object> {
   const target = targetIn(data);
-  if (!target) return messageResponse(replies.unknownCardAction);
+  if (!target) return refreshed(turn, replies.chooseUser);
   const manager = await managerFor(turn, target.tenantId);
-  const changed = await turn.app.users.setRoles(manager, target, listIn(data, `roles-${target.objectId}`));
+  const changed = await turn.app.users.setRoles(manager, target, listIn(data, 'roles'));
   return refreshed(
     turn,
     changed.ok ? replies.rolesSaved(changed.value) : replies.refusal(changed.refusal, turn.app.account),
@@ -30,7 +36,7 @@ export async function setUserRoles(turn: PersonTurn, data: CardData): Promise<ob
 /** `users.remove` on the users card: out of the account, still in their directory (R6, R13). */
 export async function removeUser(turn: PersonTurn, data: CardData): Promise<object> {
   const target = targetIn(data);
-  if (!target) return messageResponse(replies.unknownCardAction);
+  if (!target) return refreshed(turn, replies.chooseUser);
   const manager = await managerFor(turn, target.tenantId);
   const removed = await turn.app.users.remove(manager, target);
   return refreshed(
@@ -40,7 +46,11 @@ export async function removeUser(turn: PersonTurn, data: CardData): Promise<obje
 }
 
 /** The users card as this person may see and change it now, with a line on top. */
-export async function usersCardFor(turn: PersonTurn, notice?: string): Promise<Result<CardAttachment>> {
+export async function usersCardFor(
+  turn: PersonTurn,
+  notice?: string,
+  from = 0,
+): Promise<Result<CardAttachment>> {
   const { app, person } = turn;
   const view = await app.users.users(person);
   if (!view.ok) return view;
@@ -54,12 +64,17 @@ export async function usersCardFor(turn: PersonTurn, notice?: string): Promise<R
     if (active) manageableTenants.push(active.tenant.tenantId);
   }
   return ok(
-    usersCard(app.account, tenants, users, { isManager, manageableTenants, ...(notice ? { notice } : {}) }),
+    usersCard(app.account, tenants, users, {
+      isManager,
+      manageableTenants,
+      from,
+      ...(notice ? { notice } : {}),
+    }),
   );
 }
 
-async function refreshed(turn: PersonTurn, notice: string): Promise<object> {
-  const card = await usersCardFor(turn, notice);
+async function refreshed(turn: PersonTurn, notice?: string, from = 0): Promise<object> {
+  const card = await usersCardFor(turn, notice, from);
   return card.ok
     ? cardResponse(card.value)
     : messageResponse(replies.refusal(card.refusal, turn.app.account));
@@ -70,8 +85,10 @@ async function managerFor(turn: PersonTurn, tenantId: string) {
   return (await activeSession(turn, tenantId))?.session.manager ?? turn.person;
 }
 
+/** The "Change a user" choice: `tenantId/objectId` (cards/accountCards.ts `userChoiceValue`). */
 function targetIn(data: CardData): { tenantId: string; objectId: string } | undefined {
-  const tenantId = idIn(data, 'tenantId');
-  const objectId = idIn(data, 'objectId');
-  return tenantId && objectId ? { tenantId, objectId } : undefined;
+  const [tenant, object, ...rest] = (data.user ?? '').split('/');
+  const tenantId = idIn({ id: tenant ?? '' }, 'id');
+  const objectId = idIn({ id: object ?? '' }, 'id');
+  return tenantId && objectId && rest.length === 0 ? { tenantId, objectId } : undefined;
 }
