@@ -4,7 +4,7 @@ import type { Member, Person } from './core/model';
 import type { Clock, OnceGate } from './core/ports';
 import { TenantAssociation } from './core/tenantAssociation';
 import { TenantSignIn } from './core/tenantSignIn';
-import { createServer } from './http/server';
+import { createServer, type DependencyState } from './http/server';
 import { GraphTenantDirectory } from './infra/graph/graphTenantDirectory';
 import { MemoryOnceGate } from './infra/memory/memoryOnceGate';
 import { createMemoryStores } from './infra/memory/memoryStores';
@@ -14,7 +14,8 @@ import { createRedisStores } from './infra/redis/redisStores';
 import type { Stores } from './infra/stores';
 import { systemClock } from './infra/systemClock';
 import { fetchOptionsTrusting } from './infra/trustedFetch';
-import { consoleLog, type Log } from './log';
+import { loggedSender } from './loggedSender';
+import { consoleLog, type Log, type Logger } from './log';
 import {
   createMemoryNotificationStores,
   createRedisNotificationStores,
@@ -49,7 +50,7 @@ export interface StartOptions {
   /** Members to write at start (local mode's demo people); production bootstraps Managers from config. */
   seedMembers?: Member[];
   clock?: Clock;
-  log?: Log;
+  log?: Logger;
 }
 
 export interface RunningApp {
@@ -57,6 +58,8 @@ export interface RunningApp {
   origin: string;
   port: number;
   storage: 'redis' | 'memory';
+  /** /readyz answers 503 from now on; turns are still served until `close`. */
+  stopTakingWork(): void;
   close(): Promise<void>;
 }
 
@@ -141,15 +144,21 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         keys: storage.keys,
         members: stores.members,
         stores: notificationStores,
-        sender: notificationSenderFor(config),
+        sender: loggedSender(notificationSenderFor(config), log),
         accountId: account.id,
         log,
       })
     : undefined;
 
+  let stopping = false;
   const server = createServer({
-    messages: (request) => handleActivity(adapter, request, (context) => bot.run(context)),
-    ready: storage.ready,
+    messages: (request) => handleActivity(adapter, request, (context) => bot.run(context), log),
+    dependencies: {
+      redis: async () => (storage.kind === 'memory' ? 'not used' : (await storage.ready()) ? 'up' : 'down'),
+      queue: async (): Promise<DependencyState> =>
+        !notifications ? 'not used' : notifications.ready() ? 'up' : 'down',
+    },
+    stopping: () => stopping,
     log,
     tab: { ...(tab ? { tab } : {}), frameAncestors: config.tab?.frameAncestors ?? [] },
   });
@@ -163,7 +172,11 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     origin: `http://${host}:${port}`,
     port,
     storage: storage.kind,
+    stopTakingWork: () => {
+      stopping = true;
+    },
     close: async () => {
+      stopping = true;
       // Stop taking turns, let those in hand finish, then cut whatever connection is still open.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.server.closeIdleConnections();

@@ -1,4 +1,5 @@
 import type { ApprovalPolicy } from './core/requestMachine';
+import { LOG_LEVELS, type LogLevel } from './log';
 
 /** The botbuilder endpoint keys, passed to the SDK unchanged. Setting any one means setting all of them. */
 export const BOT_FRAMEWORK_ENDPOINT_KEYS = [
@@ -74,6 +75,9 @@ export interface Config {
   tab?: TabConfig;
   /** PEM files of extra certificate authorities to trust for outbound HTTPS (a private login or Graph endpoint). */
   extraCaFile?: string;
+  logLevel: LogLevel;
+  /** After SIGTERM, /readyz answers 503 this long before the listener closes, so no new turns are routed here. */
+  shutdownDelayMs: number;
 }
 
 export class ConfigError extends Error {
@@ -133,6 +137,9 @@ export function loadConfig(env: Env): Config {
     notificationWorkers:
       oneOf(env, 'NOTIFICATION_WORKERS', ['in-process', 'off'], 'in-process') === 'in-process',
     ...tabConfig(env, localMode),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    // Local mode has no load balancer to tell.
+    shutdownDelayMs: integer(env, 'SHUTDOWN_DELAY_SECONDS', localMode ? 0 : 5, 0, 60) * 1000,
   };
 }
 

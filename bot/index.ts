@@ -1,30 +1,47 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startApp, type RunningApp } from './app';
 import type { Config } from './config';
 import { configFromEnvironment } from './environment';
 import { startLocalSandbox } from './localSandbox';
-import { consoleLog } from './log';
+import { consoleLog, createLogger } from './log';
+import { exitUnlessStoppedWithin } from './shutdown';
+
+/**
+ * How long a stop may take after SHUTDOWN_DELAY_SECONDS: turns in hand get 10 s, the notification workers'
+ * close is bounded at a few times 5 s, Redis is quick to quit.
+ */
+const STOP_BOUND_MS = 40_000;
 
 async function main(): Promise<void> {
   const config = configFromEnvironment();
+  const log = createLogger({ level: config.logLevel, pretty: config.localMode, name: 'bot' });
   const closers: (() => Promise<void>)[] = [];
   let app: RunningApp;
   if (config.localMode) {
     const sandbox = await startLocalSandbox(config);
     closers.push(() => sandbox.close());
-    app = await startApp(sandbox.config, { seedMembers: sandbox.members });
+    app = await startApp(sandbox.config, { seedMembers: sandbox.members, log });
     announceLocal(app, sandbox.config, sandbox.teamsHostUrl);
   } else {
-    app = await startApp(config);
-    consoleLog(`Bot listening on ${config.host}:${app.port} (/api/messages), storage: ${app.storage}`);
+    app = await startApp(config, { log });
   }
+  log.info('listening', { host: config.host, port: app.port, storage: app.storage });
   closers.unshift(() => app.close());
 
+  // Readiness goes first, so the load balancer stops routing turns here while the listener still takes them;
+  // then the listener closes, the turns and deliveries in hand finish, and Redis and the queue are closed.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    consoleLog(`${signal}: shutting down`);
-    for (const close of closers) await close().catch((error) => consoleLog('shutdown step failed', error));
+    const started = Date.now();
+    exitUnlessStoppedWithin(config.shutdownDelayMs + STOP_BOUND_MS, log);
+    app.stopTakingWork();
+    log.info('stopping: readiness is 503', { signal, delayMs: config.shutdownDelayMs });
+    await sleep(config.shutdownDelayMs);
+    log.info('stopping: the listener closes');
+    for (const close of closers) await close().catch((error) => log('shutdown step failed', error));
+    log.info('stopped', { durationMs: Date.now() - started });
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

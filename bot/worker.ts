@@ -1,6 +1,7 @@
 import type { Config } from './config';
 import { configFromEnvironment } from './environment';
-import { consoleLog, type Log } from './log';
+import { loggedSender } from './loggedSender';
+import { consoleLog, createLogger, type Logger } from './log';
 import {
   createRedisNotificationStores,
   startNotifications,
@@ -10,10 +11,11 @@ import {
 import { RedisMemberStore } from './infra/redis/redisMemberStore';
 import { connectRedisTarget } from './redis/connection';
 import { RedisKeys } from './redis/keys';
+import { exitUnlessStoppedWithin } from './shutdown';
 import { notificationSenderFor } from './teams/notificationSender';
 
 export interface WorkerOptions {
-  log?: Log;
+  log?: Logger;
   policy?: Partial<DeliveryPolicy>;
   /** A send that takes longer is abandoned and retried later. */
   senderTimeoutMs?: number;
@@ -40,7 +42,7 @@ export async function startWorker(
     keys,
     members: new RedisMemberStore(client, keys),
     stores: createRedisNotificationStores(client, keys),
-    sender: notificationSenderFor(config, options.senderTimeoutMs),
+    sender: loggedSender(notificationSenderFor(config, options.senderTimeoutMs), log),
     accountId: config.account.id,
     log,
     ...(options.policy ? { policy: options.policy } : {}),
@@ -54,26 +56,32 @@ export async function startWorker(
   };
 }
 
+/** A stop that takes longer than this (deliveries in hand, BullMQ's bounded close, Redis) is cut short. */
+const STOP_BOUND_MS = 30_000;
+
 /** `npm run worker`. */
 async function main(): Promise<void> {
   const config = configFromEnvironment();
+  const log = createLogger({ level: config.logLevel, pretty: config.localMode, name: 'worker' });
   if (!config.account.id) {
-    console.error(
-      "Configuration error: ACCOUNT_ID is required: the workers deliver one account's notifications.",
-    );
+    log("Configuration error: ACCOUNT_ID is required: the workers deliver one account's notifications.");
     process.exit(1);
   }
-  const worker = await startWorker(config);
-  consoleLog(
-    `Notification worker running for account ${config.account.id} (Redis prefix ${config.redis.keyPrefix})`,
-  );
+  const worker = await startWorker(config, { log });
+  log.info('notification worker running', {
+    accountId: config.account.id,
+    keyPrefix: config.redis.keyPrefix,
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    consoleLog(`${signal}: finishing the deliveries in hand`);
-    await worker.close().catch((error) => consoleLog('shutdown step failed', error));
+    const started = Date.now();
+    exitUnlessStoppedWithin(STOP_BOUND_MS, log);
+    log.info('stopping: finishing the deliveries in hand', { signal });
+    await worker.close().catch((error) => log('shutdown step failed', error));
+    log.info('stopped', { durationMs: Date.now() - started });
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

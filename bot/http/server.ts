@@ -7,12 +7,20 @@ import { registerTabRoutes, type TabRoutesDeps } from './tabRoutes';
 export interface ServerDeps {
   /** Handles one Bot Framework activity. */
   messages: (request: EndpointRequest) => Promise<EndpointResponse>;
-  /** True when the bot can serve turns (its storage answers). */
-  ready: () => Promise<boolean>;
+  /** What the bot needs to serve turns, by the name /readyz reports each under. */
+  dependencies: Record<string, () => Promise<DependencyState>>;
+  /** True once the process is stopping: /readyz answers 503, so no new turns are routed here. */
+  stopping: () => boolean;
   log: Log;
   /** The Tenants tab; its routes answer that it is not set up when `tab.tab` is undefined. */
   tab: Omit<TabRoutesDeps, 'log' | 'formBody'>;
 }
+
+/** `not used`: this process runs without it (memory storage, or the queue left to `npm run worker`). */
+export type DependencyState = 'up' | 'down' | 'not used';
+
+/** A dependency that has not answered by then is down: a probe must answer before its own timeout. */
+const CHECK_TIMEOUT_MS = 2000;
 
 /** Teams activities are small (cards stay under 80 KB); anything much larger is not one. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -33,8 +41,14 @@ export function createServer(deps: ServerDeps): Server {
   });
   server.get('/healthz', async (_req: Request, res: Response) => send(res, 200, { status: 'ok' }));
   server.get('/readyz', async (_req: Request, res: Response) => {
-    const ready = await deps.ready().catch(() => false);
-    send(res, ready ? 200 : 503, { status: ready ? 'ready' : 'storage unavailable' });
+    const names = Object.keys(deps.dependencies);
+    const states = await Promise.all(names.map((name) => stateWithin(deps.dependencies[name])));
+    const down = states.includes('down');
+    const status = deps.stopping() ? 'stopping' : down ? 'unavailable' : 'ready';
+    send(res, status === 'ready' ? 200 : 503, {
+      status,
+      ...Object.fromEntries(names.map((name, i) => [name, states[i]])),
+    });
   });
 
   registerTabRoutes(server, {
@@ -49,6 +63,18 @@ export function createServer(deps: ServerDeps): Server {
     return next();
   });
   return server;
+}
+
+async function stateWithin(check: () => Promise<DependencyState>): Promise<DependencyState> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<DependencyState>((resolve) => {
+    timer = setTimeout(() => resolve('down'), CHECK_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([check().catch((): DependencyState => 'down'), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Bot Framework activities are JSON; say so plainly instead of trying to parse anything else. */

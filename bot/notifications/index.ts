@@ -38,6 +38,8 @@ export interface NotificationsOptions {
 
 export interface RunningNotifications {
   durable: boolean;
+  /** Whether deliveries are being taken: the queue's Redis connections are up and its worker runs. */
+  ready(): boolean;
   deadLetters(limit?: number): Promise<DeadLetter[]>;
   /** Stops taking work and waits for the deliveries in hand. */
   close(): Promise<void>;
@@ -67,7 +69,7 @@ export async function startNotifications(opts: NotificationsOptions): Promise<Ru
   await warmUp(opts.sender, log);
   if (!opts.redis?.url) {
     const inProcess = startInProcessDelivery({ ...opts, policy, log });
-    return { durable: false, ...inProcess };
+    return { durable: false, ready: () => true, ...inProcess };
   }
 
   const { keys } = opts;
@@ -98,6 +100,7 @@ export async function startNotifications(opts: NotificationsOptions): Promise<Ru
 
   return {
     durable: true,
+    ready: () => connection.status === 'ready' && relayConnection.status === 'ready' && worker.isRunning(),
     deadLetters: (limit) => listDeadLetters(queue, limit),
     close: async () => {
       await relay.close();

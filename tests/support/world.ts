@@ -3,6 +3,7 @@ import { startApp, type RunningApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
 import type { Member, Role } from '../../bot/core/model';
 import type { Clock } from '../../bot/core/ports';
+import type { Logger } from '../../bot/log';
 import { testLog } from './testLog';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { freePort } from './freePort';
@@ -30,6 +31,8 @@ export interface WorldOptions {
   tab?: boolean;
   /** The token service's magic codes (default random). */
   magicCode?: () => string;
+  /** Where the bot logs (default testLog). */
+  log?: Logger;
 }
 
 /**
@@ -95,7 +98,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const start = () =>
     startApp(loadConfig(env), {
       seedMembers,
-      log: testLog,
+      log: options.log ?? testLog,
       ...(options.clock ? { clock: options.clock } : {}),
     });
   let app: RunningApp;

@@ -7,7 +7,8 @@ describe("restify's changes to Node's HTTP classes stay inside the bot's server"
     const before = Reflect.ownKeys(http.ServerResponse.prototype);
     const bot = createServer({
       messages: async () => ({ status: 200 }),
-      ready: async () => true,
+      dependencies: {},
+      stopping: () => false,
       log: () => undefined,
       tab: { frameAncestors: [] },
     });
