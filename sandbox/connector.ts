@@ -3,7 +3,7 @@ import type http from 'node:http';
 import type { Activity, ConversationAccount } from 'botbuilder';
 import type { DemoDirectory, TeamsUser } from '../demo/directory';
 import {
-  delay,
+  holdBack,
   type Handler,
   type HttpFault,
   HttpError,
@@ -268,7 +268,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
     }
     const fault = takeFault(faults, req.method ?? 'GET', url);
     if (fault?.delayMs) {
-      await delay(fault.delayMs);
+      await holdBack(req, fault.delayMs);
       // The caller gave up while the request was held back: it never reached the service.
       if (req.socket.destroyed) return;
     }
