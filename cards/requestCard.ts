@@ -120,7 +120,9 @@ export function requestCardView(
 function consequencesOf(consequences: RemovalConsequences | undefined): string[] {
   if (!consequences) return [];
   const { users, pending } = consequences;
-  const shown = users.slice(0, 20).map((u) => `${u.displayName} loses the roles ${u.roles.join(', ')}`);
+  const shown = users
+    .slice(0, 20)
+    .map((u) => `${u.displayName} loses the role${u.roles.length === 1 ? '' : 's'} ${u.roles.join(', ')}`);
   if (users.length > shown.length)
     shown.push(`and ${users.length - shown.length} more account users lose theirs`);
   if (users.length === 0) shown.push('No account user of it holds a role.');

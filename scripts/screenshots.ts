@@ -79,6 +79,30 @@ const SHOTS: Shot[] = [
     chat: personal('10:06 AM'),
     card: card('tenant-list'),
   },
+  {
+    kind: 'adaptiveCard',
+    file: 'card-users.png',
+    chat: personal('10:10 AM'),
+    card: card('users-manager'),
+  },
+  {
+    kind: 'adaptiveCard',
+    file: 'card-user-search.png',
+    chat: personal('10:12 AM'),
+    card: card('user-search-results'),
+  },
+  {
+    kind: 'adaptiveCard',
+    file: 'card-removal-review.png',
+    chat: personal('10:20 AM'),
+    card: card('removal-review'),
+  },
+  {
+    kind: 'adaptiveCard',
+    file: 'card-history.png',
+    chat: personal('10:25 AM'),
+    card: card('history'),
+  },
 ];
 
 async function main(): Promise<void> {

@@ -95,8 +95,8 @@ describe('in the M365 Agents Playground: account users, removing a tenant and th
         after: before,
         description: 'the removal review',
       });
-      expect(textOf(removal)).toContain('Patti Fernandez loses the roles Developer');
-      expect(textOf(removal)).toContain('Lee Gu loses the roles Marketer');
+      expect(textOf(removal)).toContain('Patti Fernandez loses the role Developer');
+      expect(textOf(removal)).toContain('Lee Gu loses the role Marketer');
       await playground.execute(removal, 'confirm');
       const after = textOf(await reply('users'));
       expect(after).not.toContain('Patti Fernandez');

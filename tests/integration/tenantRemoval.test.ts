@@ -51,7 +51,7 @@ describe('remove tenant and history (R10, R12)', () => {
     expect(chosen.message).toContain('Review below what removing Contoso Ltd takes away');
     const text = visibleText(review);
     expect(text).toContain('When Contoso Ltd is removed, its users can no longer sign in to');
-    expect(text).toContain('Megan Bowen loses the roles Manager');
+    expect(text).toContain('Megan Bowen loses the role Manager');
 
     const confirmed = await world.teams.press(nestor, chat, review!, 'confirm');
     expect(confirmed.status).toBe(200);

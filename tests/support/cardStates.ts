@@ -188,9 +188,18 @@ function accountStates(world: CardWorld): CardState[] {
       card: usersCard(account, associations, users, {
         isManager: true,
         manageableTenants: associations.map((a) => a.tenantId),
-        notice: world.notice,
       }),
-      sentAs: ['message', 'invokeResponse'],
+      sentAs: ['message'],
+    },
+    {
+      name: 'users-manager-next-page-with-notice',
+      card: usersCard(account, associations, users, {
+        isManager: true,
+        manageableTenants: associations.map((a) => a.tenantId),
+        notice: world.notice,
+        from: USERS_PER_PAGE,
+      }),
+      sentAs: ['invokeResponse'],
     },
     {
       name: 'users-not-manager',
@@ -226,11 +235,32 @@ function accountStates(world: CardWorld): CardState[] {
   ];
 }
 
+const PEOPLE = [
+  'Patti Fernandez',
+  'Lee Gu',
+  'Alex Wilber',
+  'Megan Bowen',
+  'Adele Vance',
+  'Grady Archie',
+  'Pradeep Gupta',
+  'Isaiah Langer',
+  'Miriam Graham',
+  'Henrietta Mueller',
+  'Johanna Lorenz',
+  'Christie Cline',
+  'Irvin Sayers',
+  'Allan Deyoung',
+];
+
 /** As many account users as a users card lists, spread over the world's tenants, with every role. */
 function accountUsersOf(world: CardWorld): Member[] {
   return Array.from({ length: USERS_PER_PAGE + 5 }, (_, i) => {
     const tenant = world.associations[i % world.associations.length]!;
-    const name = `${world.requester.displayName} ${i + 1}`;
+    // The demo world's people have everyday names; the longest world's, the longest allowed.
+    const name =
+      world.requester.displayName.length > 100
+        ? `${world.requester.displayName} ${i + 1}`
+        : `${PEOPLE[i % PEOPLE.length]}${i >= PEOPLE.length ? ` ${Math.floor(i / PEOPLE.length) + 1}` : ''}`;
     return {
       accountId: world.account.id,
       tenantId: tenant.tenantId,
