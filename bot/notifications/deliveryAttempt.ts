@@ -98,7 +98,7 @@ async function usableSlot(
   policy: DeliveryPolicy,
 ): Promise<{ slot: Slot; now: number }> {
   if (held) {
-    const now = await limiter.now();
+    const now = await limiter.now(held);
     if (now - held.at <= policy.lateByMs) return { slot: held, now };
     await limiter.release(held);
   }

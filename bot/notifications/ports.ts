@@ -124,5 +124,6 @@ export interface WindowLog {
    */
   fit(key: LogKey, from: number, hold?: { member: string; exact: boolean }): Promise<Fit>;
   release(key: LogKey, member: string): Promise<void>;
-  now(): Promise<number>;
+  /** The clock of the log `key`: on a Cluster, each log's own node's, which its fits are measured against. */
+  now(key: LogKey): Promise<number>;
 }

@@ -16,6 +16,8 @@ const MAX_ROUNDS = 20;
  * different Redis Cluster slots, so no single script can hold both: the conversation is looked at, the tenant
  * held at or after that time, then the conversation held at exactly the tenant's time; if another worker took
  * the conversation's time meanwhile, the tenant's hold is given back and the next round starts later.
+ * A slot's time is on the clock of the tenant log's node (a Cluster's nodes may disagree by a few ms), and so
+ * is every `now` handed out with it.
  */
 export class RateLimiter {
   constructor(private readonly log: WindowLog) {}
@@ -29,7 +31,9 @@ export class RateLimiter {
       const free = await this.log.fit(conversation, from);
       const tenantHold = await this.log.fit(tenant, free.at, { member, exact: false });
       const held = await this.log.fit(conversation, tenantHold.at, { member, exact: true });
-      if (held.held) return { slot: { at: tenantHold.at, member, conversationId, tenantId }, now: held.now };
+      if (held.held) {
+        return { slot: { at: tenantHold.at, member, conversationId, tenantId }, now: tenantHold.now };
+      }
       await this.log.release(tenant, member);
       from = held.at;
     }
@@ -43,7 +47,8 @@ export class RateLimiter {
     ]);
   }
 
-  now(): Promise<number> {
-    return this.log.now();
+  /** The clock `slot.at` is on. */
+  now(slot: Pick<Slot, 'tenantId'>): Promise<number> {
+    return this.log.now({ scope: 'tenant', id: slot.tenantId });
   }
 }

@@ -38,7 +38,7 @@ export class MemoryWindowLog implements WindowLog {
       );
   }
 
-  async now(): Promise<number> {
+  async now(_key: LogKey): Promise<number> {
     return this.clock();
   }
 }

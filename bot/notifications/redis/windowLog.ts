@@ -47,6 +47,12 @@ end
 return {t, now, held and 1 or 0}
 `);
 
+/** The clock of the node holding KEYS[1], in ms. */
+const NOW = new LuaScript(`
+local clock = redis.call('TIME')
+return tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+`);
+
 export class RedisWindowLog implements WindowLog {
   constructor(
     private readonly client: RedisClient,
@@ -68,9 +74,8 @@ export class RedisWindowLog implements WindowLog {
     await this.client.zrem(this.redisKey(key), member);
   }
 
-  async now(): Promise<number> {
-    const [seconds, micros] = await this.client.time();
-    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  async now(key: LogKey): Promise<number> {
+    return (await NOW.run(this.client, [this.redisKey(key)], [])) as number;
   }
 
   private redisKey(key: LogKey): string {
