@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import type { Member, Person } from './core/model';
-import type { Clock, OnceGate } from './core/ports';
+import type { AttemptLimiter, Clock, OnceGate } from './core/ports';
 import { TenantAssociation } from './core/tenantAssociation';
 import { TenantSignIn } from './core/tenantSignIn';
 import { createServer, type DependencyState } from './http/server';
@@ -34,6 +34,9 @@ import { RedisSignInSessions } from './tab/redisSignInSessions';
 import { MemorySignInSessions, type SignInSessions } from './tab/signInSessions';
 import { settlesWithin } from './shutdown';
 import { AccountUsers } from './core/accountUsers';
+import { Attempts } from './core/attempts';
+import { MemoryAttemptLimiter } from './infra/memory/memoryAttemptLimiter';
+import { RedisAttemptLimiter } from './infra/redis/redisAttemptLimiter';
 import { GraphUserSearch } from './infra/graph/graphUserSearch';
 import { createAdapter } from './teams/adapter';
 import { TeamsBot } from './teams/bot';
@@ -124,6 +127,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       signIn,
       users,
       userSearch: new GraphUserSearch({ baseUrl: config.graphUrl, fetchOptions: graphFetch }),
+      attempts: new Attempts(storage.attempts),
       subscriptions: new Subscriptions({
         account,
         members: stores.members,
@@ -206,6 +210,7 @@ interface OpenStorage {
   notificationStores: NotificationStores;
   state: StateStorage;
   gate: OnceGate;
+  attempts: AttemptLimiter;
   tabSessions: SignInSessions;
   ready: () => Promise<boolean>;
   close: () => Promise<void>;
@@ -222,6 +227,7 @@ async function openStorage(config: Config, clock: Clock, log: Log): Promise<Open
       notificationStores,
       state: new MemoryStateStorage({ clock }),
       gate: new MemoryOnceGate(clock),
+      attempts: new MemoryAttemptLimiter(clock),
       tabSessions: new MemorySignInSessions(clock),
       ready: async () => true,
       close: async () => {},
@@ -238,6 +244,7 @@ async function openStorage(config: Config, clock: Clock, log: Log): Promise<Open
     notificationStores: createRedisNotificationStores(client, keys),
     state: new RedisStateStorage(client, keys),
     gate: new RedisOnceGate(client, keys),
+    attempts: new RedisAttemptLimiter(client, keys),
     tabSessions: new RedisSignInSessions(client, keys),
     ready: async () => (await client.ping()) === 'PONG',
     close: async () => {

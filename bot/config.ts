@@ -80,6 +80,20 @@ export interface Config {
   shutdownDelayMs: number;
 }
 
+const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
+
+/** Local mode checks no tokens at all: anything but loopback would open the bot to the network. */
+function hostOf(env: Env, localMode: boolean): string {
+  const host = optional(env, 'HOST') ?? (localMode ? '127.0.0.1' : '0.0.0.0');
+  if (localMode && !LOOPBACK.includes(host)) {
+    throw new ConfigError(
+      'HOST',
+      `must be loopback (${LOOPBACK.join(', ')}) in local mode, which authenticates nobody; set BOT_ID to serve "${host}"`,
+    );
+  }
+  return host;
+}
+
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {
     super(`Configuration error: ${variable} ${problem}`);
@@ -111,7 +125,7 @@ export function loadConfig(env: Env): Config {
   };
   return {
     localMode,
-    host: optional(env, 'HOST') ?? (localMode ? '127.0.0.1' : '0.0.0.0'),
+    host: hostOf(env, localMode),
     port: integer(env, 'PORT', 3978, 0, 65535),
     bot,
     botFrameworkEndpoints: endpointKeys(env),

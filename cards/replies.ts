@@ -228,6 +228,11 @@ export const replies = {
         return `${refusal.member.displayName} is not a user of ${account.displayName} (any more).`;
       case 'noRoles':
         return "Choose at least one role: Partner Center's users always hold one.";
+      case 'tooManyAttempts':
+        return (
+          `That's a lot of ${refusal.attempt === 'signIn' ? 'sign-ins started' : 'directory searches'} in a minute, so I'm pausing: ` +
+          `please try again in ${refusal.retryAfterSeconds} seconds. Nothing was changed.`
+        );
     }
   },
 };

@@ -132,6 +132,12 @@ export interface IdGenerator {
   next(): string;
 }
 
+/** Counts what one person does, in fixed windows shared by every bot process. */
+export interface AttemptLimiter {
+  /** Counts one attempt under `key`; refused (and not counted) past `limit` in the current window. */
+  attempt(key: string, limit: number, windowMs: number): Promise<{ allowed: boolean; retryAfterMs: number }>;
+}
+
 /** Write-once claims shared by every bot process, so a delivery retried by Teams is acted on once. */
 export interface OnceGate {
   /** True the first time `key` is claimed within `ttlMs`, false after. */

@@ -38,4 +38,6 @@ export type Refusal =
   | { kind: 'lastManager'; member: { displayName: string } }
   | { kind: 'notMember'; member: { displayName: string } }
   /** Adding users takes at least one role, Partner Center's. */
-  | { kind: 'noRoles' };
+  | { kind: 'noRoles' }
+  /** Too many sign-ins started, or directory searches, by one person in a short time. */
+  | { kind: 'tooManyAttempts'; attempt: 'signIn' | 'directorySearch'; retryAfterSeconds: number };

@@ -22,6 +22,7 @@
  *   {<prefix>:bull}:notifications:*               BullMQ  the delivery queue (one hash tag: BullMQ's scripts span it)
  *   <prefix>:state:{<storage key>}                string  JSON [eTag, item], expires after the storage TTL
  *   <prefix>:once:{<claim>}                       string  a write-once claim, expires after its TTL
+ *   <prefix>:attempts:{<kind>:<person>}           string  one person's attempts in the current window, expires with it
  *   <prefix>:tabsignin:{<sessionId>}              string  JSON of a Tenants tab sign-in pop-up in progress, expires
  */
 /** The one field of an audit stream entry, written by the audit log and by the request scripts alike. */
@@ -96,6 +97,10 @@ export class RedisKeys {
   }
 
   /** A write-once claim, e.g. one Teams delivery acted on once. */
+  attempts(key: string): string {
+    return `${this.prefix}:attempts:{${escape(key)}}`;
+  }
+
   once(key: string): string {
     return `${this.prefix}:once:{${escape(key)}}`;
   }

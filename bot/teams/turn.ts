@@ -2,6 +2,7 @@ import { CardFactory, type Activity, type TurnContext } from 'botbuilder';
 import type { CardAttachment } from '../../cards';
 import type { Account, Person } from '../core/model';
 import type { AccountUsers } from '../core/accountUsers';
+import type { Attempts } from '../core/attempts';
 import type { Clock, UserSearch } from '../core/ports';
 import type { TenantAssociation } from '../core/tenantAssociation';
 import type { TenantSignIn } from '../core/tenantSignIn';
@@ -18,6 +19,8 @@ export interface BotServices {
   users: AccountUsers;
   /** The signed-in tenant's directory, searched with that person's token for one turn. */
   userSearch: UserSearch;
+  /** How often one person may start a sign-in or search a directory. */
+  attempts: Attempts;
   subscriptions: Subscriptions;
   conversations: ConversationStore;
   clock: Clock;

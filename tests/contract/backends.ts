@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { OnceGate } from '../../bot/core/ports';
+import type { AttemptLimiter, OnceGate } from '../../bot/core/ports';
+import { MemoryAttemptLimiter } from '../../bot/infra/memory/memoryAttemptLimiter';
 import { MemoryOnceGate } from '../../bot/infra/memory/memoryOnceGate';
 import { createMemoryStores } from '../../bot/infra/memory/memoryStores';
+import { RedisAttemptLimiter } from '../../bot/infra/redis/redisAttemptLimiter';
 import { RedisOnceGate } from '../../bot/infra/redis/redisOnceGate';
 import { createRedisStores } from '../../bot/infra/redis/redisStores';
 import type { Stores } from '../../bot/infra/stores';
@@ -21,6 +23,7 @@ import { clusterNodesFromEnv, deleteKeys } from '../support/redisServer';
 export interface AllStores extends Stores, NotificationStores {
   state: StateStorage;
   gate: OnceGate;
+  attempts: AttemptLimiter;
 }
 
 /** Fresh, isolated stores; `other` is a second set on another connection where the backend has one. */
@@ -51,6 +54,7 @@ const memory: Backend = {
       ...notificationStores,
       state: new MemoryStateStorage({ clock }),
       gate: new MemoryOnceGate(clock),
+      attempts: new MemoryAttemptLimiter(clock),
     };
     return {
       stores,
@@ -70,6 +74,7 @@ function redisStores(client: RedisClient, keys: RedisKeys): AllStores {
     ...createRedisNotificationStores(client, keys),
     state: new RedisStateStorage(client, keys),
     gate: new RedisOnceGate(client, keys),
+    attempts: new RedisAttemptLimiter(client, keys),
   };
 }
 

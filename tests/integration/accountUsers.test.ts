@@ -1,5 +1,5 @@
 import type { RecordedActivity, TeamsUser } from '../../sandbox';
-import { reviewCardFor } from '../support/flows';
+import { associate as associateAs, signInToManage as signInToManageAs } from '../support/flows';
 import { cardOf, oauthLink, visibleText, type Conversation } from '../support/teamsChannel';
 import { startWorld, type World } from '../support/world';
 
@@ -28,29 +28,9 @@ describe('account users: users, add users, roles and removal from the account (R
     world.sandbox.directory.tenants.flatMap((t) => t.users).find((u) => u.userPrincipalName === upn)!
       .objectId;
 
-  async function associate(user: TeamsUser, upn: string): Promise<void> {
-    const chat = chatOf(user);
-    const review = await reviewCardFor(world, user, chat, upn);
-    expect((await world.teams.press(user, chat, review, 'confirm')).status).toBe(200);
-  }
-
-  /** `add users`, the tenant chosen, the sign-in done: the search card. */
-  async function signInToManage(user: TeamsUser, tenantId: string, upn: string): Promise<RecordedActivity> {
-    const chat = chatOf(user);
-    const [choose] = await world.teams.say(user, chat, 'add users');
-    expect(visibleText(choose)).toContain('Add users to');
-    const before = world.teams.replies(chat).length;
-    const chosen = await world.teams.submit(user, chat, choose!, 'users.tenant', { inputs: { tenantId } });
-    expect(chosen.message).toContain('I sent you a sign-in');
-    const prompt = world.teams
-      .replies(chat)
-      .slice(before)
-      .find((a) => oauthLink(a));
-    const code = await world.sandbox.tokenService.chooseAccount(oauthLink(prompt)!, upn);
-    const [search] = await world.teams.say(user, chat, code);
-    expect(cardOf(search)).toBeDefined();
-    return search!;
-  }
+  const associate = (user: TeamsUser, upn: string) => associateAs(world, user, chatOf(user), upn);
+  const signInToManage = (user: TeamsUser, tenantId: string, upn: string) =>
+    signInToManageAs(world, user, chatOf(user), tenantId, upn);
 
   async function usersCard(user: TeamsUser): Promise<RecordedActivity> {
     const [card] = await world.teams.say(user, chatOf(user), 'users');

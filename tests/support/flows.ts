@@ -24,3 +24,39 @@ export async function reviewCardFor(world: World, user: TeamsUser, conversation:
   if (!card) throw new Error(`Expected a review card, got: ${JSON.stringify(replies)}`);
   return card;
 }
+
+/** Signs in as `upn`, reviews and confirms: the tenant is associated. */
+export async function associate(world: World, user: TeamsUser, conversation: Conversation, upn: string) {
+  const review = await reviewCardFor(world, user, conversation, upn);
+  const confirmed = await world.teams.press(user, conversation, review, 'confirm');
+  if (confirmed.status !== 200) throw new Error(`Confirm answered ${confirmed.status}`);
+}
+
+/** `add users`, the tenant chosen (if there is a choice), the sign-in to it as `upn`: the search card. */
+export async function signInToManage(
+  world: World,
+  user: TeamsUser,
+  conversation: Conversation,
+  tenantId: string,
+  upn: string,
+): Promise<RecordedActivity> {
+  const [first] = await world.teams.say(user, conversation, 'add users');
+  const before = world.teams.replies(conversation).length;
+  if (!oauthLink(first)) {
+    const chosen = await world.teams.submit(user, conversation, first!, 'users.tenant', {
+      inputs: { tenantId },
+    });
+    if (!chosen.message?.includes('I sent you a sign-in'))
+      throw new Error(`No sign-in: ${JSON.stringify(chosen)}`);
+  }
+  const prompt = oauthLink(first)
+    ? first
+    : world.teams
+        .replies(conversation)
+        .slice(before)
+        .find((a) => oauthLink(a));
+  const code = await world.sandbox.tokenService.chooseAccount(oauthLink(prompt)!, upn);
+  const [search] = await world.teams.say(user, conversation, code);
+  if (!cardOf(search)) throw new Error(`Expected the search card, got: ${JSON.stringify(search)}`);
+  return search!;
+}

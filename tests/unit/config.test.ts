@@ -4,6 +4,13 @@ const BOT_ID = '11111111-2222-4333-8444-555555555555';
 const TENANT = '66666666-7777-4888-8999-000000000000';
 
 describe('configuration', () => {
+  it('local mode, which authenticates nobody, listens on loopback only', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '::1' }).host).toBe('::1');
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/HOST must be loopback .* in local mode/);
+    expect(() => loadConfig({ HOST: '10.1.2.3' })).toThrow(/set BOT_ID to serve "10.1.2.3"/);
+  });
+
   it('runs in local mode with no environment at all', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ localMode: true, host: '127.0.0.1', port: 3978, bot: { id: '' } });

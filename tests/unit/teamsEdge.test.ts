@@ -1,5 +1,7 @@
 import { TestAdapter, type Activity } from 'botbuilder';
+import { Attempts } from '../../bot/core/attempts';
 import { TenantSignIn } from '../../bot/core/tenantSignIn';
+import { MemoryAttemptLimiter } from '../../bot/infra/memory/memoryAttemptLimiter';
 import { MemoryConversationStore } from '../../bot/notifications/memory/conversationStore';
 import { Subscriptions } from '../../bot/notifications/subscriptions';
 import { ChatStateStore } from '../../bot/state/chatState';
@@ -32,6 +34,7 @@ async function edge(as = manager, conversationType: 'personal' | 'groupChat' = '
         search: () => Promise.reject(new Error('not reached in these tests')),
         byIds: () => Promise.reject(new Error('not reached in these tests')),
       },
+      attempts: new Attempts(new MemoryAttemptLimiter(clock)),
       subscriptions: new Subscriptions({ account: service.account, members: stores.members, conversations }),
       conversations,
       clock,

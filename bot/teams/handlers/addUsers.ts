@@ -104,6 +104,11 @@ async function search(
   notice?: string,
 ): Promise<object> {
   if (!query) return cardResponse(await searchCard(turn, active, notice ? { notice } : {}));
+  const allowed = await turn.app.attempts.allow('directorySearch', turn.person);
+  if (!allowed.ok) {
+    const refusal = replies.refusal(allowed.refusal, turn.app.account);
+    return cardResponse(await searchCard(turn, active, { query, notice: refusal }));
+  }
   const token = await sessionToken(turn);
   if (!token) return ended(turn, active);
   const found = await turn.app.userSearch.search(token, query, page);

@@ -17,6 +17,8 @@ import { say, sayRefusal } from './say';
  */
 export async function showSignInCard(turn: PersonTurn, toManage?: Association): Promise<void> {
   const { app, activity } = turn;
+  const allowed = await app.attempts.allow('signIn', turn.person);
+  if (!allowed.ok) return sayRefusal(turn, allowed.refusal);
   // A fresh link signs out of any earlier sign-in: a session managing users ends with it.
   const link = await new TokenService(turn.context, app.connectionName).freshSignInLink();
   await turn.state.update((s) => {
