@@ -72,12 +72,14 @@ export function connectRedisTarget(
  * fail fast: commands queue while it reconnects, and BullMQ requires that of its blocking connections.
  */
 export function openWaitingClient(target: RedisTarget, onError: (err: Error) => void): RedisClient {
-  const client = target.cluster
-    ? (() => {
-        const seed = clusterSeed(target.url);
-        return new Cluster([seed.node], { redisOptions: { ...seed.redis, maxRetriesPerRequest: null } });
-      })()
-    : new Redis(target.url, { maxRetriesPerRequest: null });
+  const waiting = { maxRetriesPerRequest: null };
+  let client: RedisClient;
+  if (target.cluster) {
+    const seed = clusterSeed(target.url);
+    client = new Cluster([seed.node], { redisOptions: { ...seed.redis, ...waiting } });
+  } else {
+    client = new Redis(target.url, waiting);
+  }
   client.on('error', onError);
   return client;
 }
@@ -87,7 +89,7 @@ export function openWaitingClient(target: RedisTarget, onError: (err: Error) => 
  * URL for one Redis only; the nodes it discovers are announced by address, so TLS checks their certificates
  * against the URL's host name.
  */
-function clusterSeed(url: string): { node: ClusterNode; redis: RedisOptions } {
+export function clusterSeed(url: string): { node: ClusterNode; redis: RedisOptions } {
   const parsed = new URL(url);
   return {
     node: { host: parsed.hostname, port: Number(parsed.port || 6379) },
