@@ -285,6 +285,18 @@ export class TenantAssociation {
     requestId: string,
     reason?: string,
   ): Promise<Result<TenantRequest>> {
+    const acted = await this.actAndView(action, person, conversationId, requestId, reason);
+    return acted.ok ? ok(acted.value.request) : acted;
+  }
+
+  /** `act`, answered with the actor's own view of the request now, from what the action already read. */
+  async actAndView(
+    action: RequestAction,
+    person: Person,
+    conversationId: string,
+    requestId: string,
+    reason?: string,
+  ): Promise<Result<RequestView>> {
     const loaded = await this.load(requestId);
     return loaded.ok ? this.actOn(loaded.value, action, person, conversationId, reason) : loaded;
   }
@@ -294,7 +306,8 @@ export class TenantAssociation {
     const loaded = await this.load(requestId);
     if (!loaded.ok) return loaded;
     const action = loaded.value.approval ? 'withdraw' : 'cancel';
-    return this.actOn(loaded.value, action, person, conversationId);
+    const acted = await this.actOn(loaded.value, action, person, conversationId);
+    return acted.ok ? ok(acted.value.request) : acted;
   }
 
   private async actOn(
@@ -303,7 +316,7 @@ export class TenantAssociation {
     person: Person,
     conversationId: string,
     reason?: string,
-  ): Promise<Result<TenantRequest>> {
+  ): Promise<Result<RequestView>> {
     const actor = await this.actorOf(person);
     const decision = decide(request, action, actor, this.context(conversationId, clip(reason)));
     if (!decision.ok) return this.settle(request, decision.refusal);
@@ -326,7 +339,8 @@ export class TenantAssociation {
       },
       this.retainUntil(next),
     );
-    if (result.ok) return ok(next);
+    if (result.ok)
+      return ok({ request: next, actions: availableActions(next, actor, this.context(conversationId)) });
     switch (result.reason) {
       case 'alreadyAssociated':
         // R8: associated meanwhile (another request, another Manager): close this one, write nothing new.

@@ -35,7 +35,10 @@ describe('remove tenant and history (R10, R12)', () => {
     expect(visibleText(choose)).toContain('Choose the tenant to remove');
     const before = world.teams.replies(chat).length;
     const chosen = await world.teams.submit(user, chat, choose!, 'tenant.remove', { inputs: { tenantId } });
-    const review = world.teams.replies(chat).slice(before).find((a) => cardOf(a));
+    const review = world.teams
+      .replies(chat)
+      .slice(before)
+      .find((a) => cardOf(a));
     return { chosen, review };
   }
 
@@ -100,7 +103,9 @@ describe('remove tenant and history (R10, R12)', () => {
     expect(JSON.stringify(cardOf(world.teams.current(review!.id, group)))).toContain('Lidia Holloway');
     expect(await tenantsText(nestor)).not.toContain('Contoso');
     const late = await world.teams.press(lidia, chatOf(lidia), hers!, 'confirm');
-    expect(JSON.stringify(late.body)).toContain('This tenant was removed from the account, so this request was closed.');
+    expect(JSON.stringify(late.body)).toContain(
+      'This tenant was removed from the account, so this request was closed.',
+    );
   });
 
   it('history: every step, newest first, a page at a time, for Managers', async () => {

@@ -1,7 +1,7 @@
-import { requestCard } from '../../../cards';
+import { requestCard, type CardAttachment } from '../../../cards';
 import type { TenantRequest } from '../../core/model';
 import { isOpen, type RequestAction } from '../../core/requestMachine';
-import type { RemovalConsequences } from '../../core/tenantAssociation';
+import type { RemovalConsequences, RequestView } from '../../core/tenantAssociation';
 import { replies } from '../../../cards/replies';
 import { cardResponse, messageResponse, replaceCard, type PersonTurn } from '../turn';
 
@@ -22,7 +22,7 @@ export async function actOnRequest(
   input: RequestCardInput,
 ): Promise<object> {
   const { app } = turn;
-  const outcome = await app.association.act(
+  const outcome = await app.association.actAndView(
     action,
     turn.person,
     turn.activity.conversation.id,
@@ -30,8 +30,8 @@ export async function actOnRequest(
     input.reason,
   );
   if (outcome.ok) {
-    await showEveryone(turn, outcome.value);
-    return viewFor(turn, input.requestId);
+    await showEveryone(turn, outcome.value.request);
+    return cardResponse(await ownCard(turn, outcome.value));
   }
   const { refusal } = outcome;
   const text = replies.refusal(refusal, app.account);
@@ -63,17 +63,23 @@ async function viewFor(turn: PersonTurn, requestId: string, notice?: string): Pr
   const { app, activity } = turn;
   const view = await app.association.view(turn.person, activity.conversation.id, requestId);
   if (!view.ok) return messageResponse(replies.refusal(view.refusal, app.account));
-  const { request, actions } = view.value;
-  return cardResponse(
-    requestCard(request, app.account, {
-      actions,
-      policy: app.association.policy,
-      ...(notice ? { notice } : {}),
-      ...(await consequencesFor(turn, request)),
-      // Keeps this person's view refreshing while the request is open.
-      ...(request.approval && isOpen(request) ? { refreshUserIds: [activity.from.id] } : {}),
-    }),
-  );
+  return cardResponse(await ownCard(turn, view.value, notice));
+}
+
+/** The card as this person sees it: their buttons while the request is open, the outcome once decided. */
+async function ownCard(
+  turn: PersonTurn,
+  { request, actions }: RequestView,
+  notice?: string,
+): Promise<CardAttachment> {
+  return requestCard(request, turn.app.account, {
+    actions,
+    policy: turn.app.association.policy,
+    ...(notice ? { notice } : {}),
+    ...(await consequencesFor(turn, request)),
+    // Keeps this person's view refreshing while the request is open.
+    ...(request.approval && isOpen(request) ? { refreshUserIds: [turn.activity.from.id] } : {}),
+  });
 }
 
 /** Once decided, the card in the chat shows everyone the same outcome; nobody remembers it as open. */
