@@ -181,11 +181,14 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     },
     close: async () => {
       stopping = true;
-      // Stop taking turns, let those in hand finish, then cut whatever connection is still open.
+      // Stop taking turns, let those in hand finish, then cut whatever connection is still open. Node closes
+      // only the connections idle at close: the others are closed as their answer goes out.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.server.closeIdleConnections();
+      const idle = setInterval(() => server.server.closeIdleConnections(), 50);
       if (!(await settlesWithin(closed, DRAIN_MS))) server.server.closeAllConnections();
       await closed;
+      clearInterval(idle);
       await notifications?.close();
       await graphFetch.dispatcher?.close();
       await storage.close();

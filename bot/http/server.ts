@@ -35,8 +35,19 @@ export function createServer(deps: ServerDeps): Server {
     rejectUnknown: true,
   });
 
+  // Once stopping, no connection is kept alive for another request: each closes after its answer, including
+  // the answers to turns that were in hand when the stop began.
+  const lastOnItsConnection = (res: Response) => {
+    if (deps.stopping()) res.setHeader('Connection', 'close');
+  };
+  server.pre((_req: Request, res: Response, next: Next) => {
+    lastOnItsConnection(res);
+    return next();
+  });
+
   server.post('/api/messages', requireJson, json, async (req: Request, res: Response) => {
     const result = await deps.messages({ authorization: req.header('authorization') ?? '', body: req.body });
+    lastOnItsConnection(res);
     send(res, result.status, result.body);
   });
   server.get('/healthz', async (_req: Request, res: Response) => send(res, 200, { status: 'ok' }));
