@@ -18,7 +18,8 @@ describe.each(redisDeployments())('an operator requeues dead letters on $name', 
   };
   const requeue = async (...args: string[]) => {
     const run = await world.operator('requeue', [...args, '--json']);
-    return { code: run.code, requeued: JSON.parse(run.stdout || '[]') as Requeued[] };
+    if (run.code !== 0 && !run.stdout) throw new Error(`the command failed: ${run.stderr}`);
+    return { code: run.code, requeued: JSON.parse(run.stdout) as Requeued[] };
   };
 
   test('each dead letter is delivered once however often it is requeued, by name or with --all', async () => {
