@@ -3,8 +3,11 @@ import { EntraError, missingParameter } from './entraErrors';
 /** OpenID Connect scopes: they ask for an id token and profile claims, not for an API. */
 const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'];
 const GRAPH_RESOURCES = ['https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000'];
-/** What the demo tenants have consented to for the tab app: reading the signed-in user and their organization. */
-const CONSENTED_GRAPH_SCOPES = ['User.Read'];
+/**
+ * What the demo tenants have consented to for the tab app: reading the signed-in user and their organization,
+ * and searching their directory for people to add (basic profiles only, which any user may consent to).
+ */
+const CONSENTED_GRAPH_SCOPES = ['User.Read', 'User.ReadBasic.All'];
 
 /** The scopes of an authorization-code grant, resolved the way Entra ID reads them. */
 export interface GrantedScopes {

@@ -4,6 +4,7 @@ import type { Next, Request, RequestHandler, Response, Server } from 'restify';
 import { escapeHtml } from '../../cards/html';
 import { TEAMS_FRAME_ANCESTORS } from '../config';
 import type { Log } from '../log';
+import { HistoryDownloadRefused, type HistoryDownload } from '../tab/tabHistory';
 import type { SignInResult, TabAnswer, TenantsTab } from '../tab/tenantsTab';
 
 export interface TabRoutesDeps {
@@ -12,7 +13,7 @@ export interface TabRoutesDeps {
   /** Origins allowed to frame the tab: Teams' and, in local mode, the sandbox's Teams host page. */
   frameAncestors: string[];
   log: Log;
-  /** Parses Entra ID's form_post answer. */
+  /** Parses request bodies: Entra ID's form_post answer, and the tab's own JSON. */
   formBody: RequestHandler[];
 }
 
@@ -30,6 +31,10 @@ const NOT_CONFIGURED =
  * The Tenants tab over HTTP: its pages and scripts, its API (every call with a Teams SSO token) and the
  * sign-in pop-up's two pages. Every answer carries a Content-Security-Policy: scripts from this origin
  * only, none inline, and framing by Teams only.
+ *
+ * The API authenticates with the SSO token in the Authorization header and nothing else: the tab sets no
+ * cookie, so a page elsewhere cannot make a call on a person's behalf (no CSRF), and calls with a body must
+ * be JSON, which another origin cannot send here without a CORS preflight this server never grants.
  */
 export function registerTabRoutes(server: Server, deps: TabRoutesDeps): void {
   const dir = assetsDir();
@@ -81,6 +86,39 @@ export function registerTabRoutes(server: Server, deps: TabRoutesDeps): void {
       await handle(deps.tab, req, res);
     };
   const authorization = (req: Request) => req.header('authorization') ?? undefined;
+  const target = (req: Request) => ({
+    tenantId: String(req.params.tenantId),
+    objectId: String(req.params.objectId),
+  });
+  const requireJson = (req: Request, res: Response, next: Next) => {
+    if (req.is('application/json')) return next();
+    secure(res);
+    res.json(415, { error: 'Send JSON (application/json).' });
+    return next(false);
+  };
+  const json = [requireJson, ...deps.formBody];
+  /**
+   * The CSV is written a page of events at a time. Should reading fail half-way (the store gone, the role
+   * lost), the connection is cut rather than ended, so the browser reports a failed download, not a short file.
+   */
+  const sendCsv = async (res: Response, download: HistoryDownload) => {
+    secure(res);
+    res.writeHead(200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${download.fileName}"`,
+      'cache-control': 'no-store',
+    });
+    try {
+      for await (const chunk of download.chunks) {
+        if (res.destroyed) return;
+        if (!res.write(chunk)) await drained(res);
+      }
+      res.end();
+    } catch (error) {
+      if (!(error instanceof HistoryDownloadRefused)) deps.log('history download failed', error);
+      res.destroy();
+    }
+  };
 
   server.get('/tab', (_req: Request, res: Response, next: Next) => {
     if (!existsSync(join(dir, 'index.html'))) {
@@ -124,12 +162,63 @@ export function registerTabRoutes(server: Server, deps: TabRoutesDeps): void {
       answer(res, await tab.act(authorization(req), String(req.params.id), String(req.params.verb))),
     ),
   );
+  server.post(
+    '/tab/api/removals',
+    ...json,
+    withTab(async (tab, req, res) => answer(res, await tab.startRemoval(authorization(req), req.body))),
+  );
+
+  server.get(
+    '/tab/api/users',
+    withTab(async (tab, req, res) => answer(res, await tab.users.view(authorization(req)))),
+  );
+  server.post(
+    '/tab/api/users',
+    ...json,
+    withTab(async (tab, req, res) => answer(res, await tab.users.add(authorization(req), req.body))),
+  );
+  server.post(
+    '/tab/api/users/sign-ins',
+    ...json,
+    withTab(async (tab, req, res) => answer(res, await tab.users.startSignIn(authorization(req), req.body))),
+  );
+  server.del(
+    '/tab/api/users/sign-ins',
+    withTab(async (tab, req, res) => answer(res, await tab.users.signOut(authorization(req)))),
+  );
+  server.put(
+    '/tab/api/users/:tenantId/:objectId/roles',
+    ...json,
+    withTab(async (tab, req, res) =>
+      answer(res, await tab.users.setRoles(authorization(req), target(req), req.body)),
+    ),
+  );
+  server.del(
+    '/tab/api/users/:tenantId/:objectId',
+    withTab(async (tab, req, res) => answer(res, await tab.users.remove(authorization(req), target(req)))),
+  );
+
+  server.get(
+    '/tab/api/history',
+    withTab(async (tab, req, res) => {
+      const before = queryOf(req).get('before') ?? undefined;
+      answer(res, await tab.history.page(authorization(req), before));
+    }),
+  );
+  server.get(
+    '/tab/api/history.csv',
+    withTab(async (tab, req, res) => {
+      const download = await tab.history.download(authorization(req));
+      if ('status' in download) return answer(res, download);
+      await sendCsv(res, download);
+    }),
+  );
 
   // The pop-up's first page: straight on to Entra ID's account picker.
   server.get(
     '/tab/auth/start',
     withTab(async (tab, req, res) => {
-      const session = typeof req.query?.session === 'string' ? req.query.session : '';
+      const session = queryOf(req).get('session') ?? '';
       const location = session ? await tab.authorizeUrl(session) : undefined;
       if (!location) return callbackPage(res, { ok: false, message: EXPIRED });
       secure(res);
@@ -137,9 +226,16 @@ export function registerTabRoutes(server: Server, deps: TabRoutesDeps): void {
       res.redirect(302, location, () => undefined);
     }),
   );
+  // Entra ID posts a plain form; nothing else (a multipart upload, a JSON body) is parsed here.
+  const onlyForm = (req: Request, res: Response, next: Next) => {
+    if (req.is('application/x-www-form-urlencoded')) return next();
+    callbackPage(res, { ok: false, message: EXPIRED });
+    return next(false);
+  };
   // Entra ID's answer arrives as a form post (response_mode=form_post): the code never sits in a URL.
   server.post(
     '/tab/auth/callback',
+    onlyForm,
     ...deps.formBody,
     withTab(async (tab, req, res) => {
       const form = (req.body ?? {}) as Record<string, unknown>;
@@ -159,6 +255,27 @@ export function registerTabRoutes(server: Server, deps: TabRoutesDeps): void {
 
 const EXPIRED =
   'This sign-in has expired or was already used. Close this window and select **Associate another Azure AD tenant** again.';
+
+/**
+ * The query string's parameters: restify parses them only with its queryParser plugin, which this server
+ * does not use (without it, `req.query` is a function).
+ */
+function queryOf(req: Request): URLSearchParams {
+  return new URL(req.url ?? '', 'http://localhost').searchParams;
+}
+
+/** Until the client has taken what was written, or gone away. */
+function drained(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
 
 /** dist/tab beside the sources (tsx) or beside the compiled bot (npm run build). */
 function assetsDir(): string {

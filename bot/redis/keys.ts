@@ -24,6 +24,8 @@
  *   <prefix>:once:{<claim>}                       string  a write-once claim, expires after its TTL
  *   <prefix>:attempts:{<kind>:<person>}           string  one person's attempts in the current window, expires with it
  *   <prefix>:tabsignin:{<sessionId>}              string  JSON of a Tenants tab sign-in pop-up in progress, expires
+ *   <prefix>:tabmanaging:{<tenantId>/<objectId>}  string  JSON of who a Teams person signed in to a tenant as, to manage
+ *                                                         its users from the tab (never a token), expires
  */
 /** The one field of an audit stream entry, written by the audit log and by the request scripts alike. */
 export const AUDIT_EVENT_FIELD = 'event';
@@ -108,6 +110,11 @@ export class RedisKeys {
   /** A Tenants tab sign-in pop-up in progress. */
   tabSignIn(sessionId: string): string {
     return `${this.prefix}:tabsignin:{${escape(sessionId)}}`;
+  }
+
+  /** A Teams person's sign-in to a tenant whose users they manage from the Tenants tab. */
+  tabManaging(person: string): string {
+    return `${this.prefix}:tabmanaging:{${escape(person)}}`;
   }
 
   state(storageKey: string): string {

@@ -8,6 +8,11 @@ import type { SignInSession } from './signInSessions';
 
 /** What the tab's pop-up signs in for: reading the tenant's organization, domains and the person's roles. */
 const SCOPES = ['User.Read'];
+/**
+ * Managing a tenant's users also searches its directory (Graph `/users`), which takes User.ReadBasic.All: a
+ * delegated permission any user may consent to, reading only names and e-mail addresses.
+ */
+const MANAGE_SCOPES = ['User.Read', 'User.ReadBasic.All'];
 
 export interface EntraSignInOptions {
   /** https://login.microsoftonline.com, or a national cloud's (or the sandbox's) login origin. */
@@ -30,9 +35,9 @@ export interface EntraAnswer {
 }
 
 /**
- * The authorization-code flow with PKCE of the tab's "Associate another tenant" pop-up, with msal-node,
- * against `organizations`: any work or school account, of any tenant. Every sign-in asks which account
- * (prompt=select_account), so a previous one is never silently reused (R7).
+ * The authorization-code flow with PKCE of the tab's sign-in pop-up ("Associate another tenant", and signing in
+ * to a tenant to manage its users), with msal-node, against `organizations`: any work or school account, of any
+ * tenant. Every sign-in asks which account (prompt=select_account), so a previous one is never silently reused (R7).
  */
 export class EntraSignIn {
   private readonly msal: ConfidentialClientApplication;
@@ -68,7 +73,7 @@ export class EntraSignIn {
   async authorizeUrl(session: SignInSession): Promise<string> {
     try {
       return await this.msal.getAuthCodeUrl({
-        scopes: SCOPES,
+        scopes: scopesOf(session),
         redirectUri: this.options.redirectUri(),
         responseMode: ResponseMode.FORM_POST,
         state: session.id,
@@ -85,6 +90,7 @@ export class EntraSignIn {
   /**
    * Redeems the code of this session's answer: msal-node checks the state, the PKCE verifier goes to
    * Entra ID (which refuses any other, and a code used before), and the id token must carry the nonce.
+   * The token goes to the caller only: msal-node's own cache is emptied of the sign-in at once.
    */
   redeemerFor(session: SignInSession, answer: EntraAnswer): CodeRedeemer {
     return {
@@ -93,7 +99,7 @@ export class EntraSignIn {
           const result = await this.msal.acquireTokenByCode(
             {
               code,
-              scopes: SCOPES,
+              scopes: scopesOf(session),
               redirectUri: this.options.redirectUri(),
               codeVerifier: session.codeVerifier,
               state: session.id,
@@ -105,10 +111,30 @@ export class EntraSignIn {
           // An answer Entra ID refused (invalid_grant) or that does not match the session is no sign-in.
           if (isRefusal(error)) return undefined;
           throw new DependencyUnavailableError('signIn', { cause: error });
+        } finally {
+          await this.forgetSignIns();
         }
       },
     };
   }
+
+  /** Whether msal-node still holds anything of a sign-in (an account, its tokens): it never should. */
+  async remembersAnyone(): Promise<boolean> {
+    return (await this.msal.getTokenCache().getAllAccounts()).length > 0;
+  }
+
+  /**
+   * msal-node keeps every token it gets in an in-memory cache for the life of the process, shared by all
+   * requests: the user's tokens would outlive their request, and the cache would grow with every sign-in.
+   */
+  private async forgetSignIns(): Promise<void> {
+    const cache = this.msal.getTokenCache();
+    for (const account of await cache.getAllAccounts()) await cache.removeAccount(account);
+  }
+}
+
+function scopesOf(session: SignInSession): string[] {
+  return session.manage ? MANAGE_SCOPES : SCOPES;
 }
 
 /** msal-node's errors for a code Entra ID would not redeem, or an answer that is not this session's. */

@@ -2,64 +2,76 @@ import { requestCard } from '../../cards';
 import { replies } from '../../cards/replies';
 import { DependencyUnavailableError } from '../core/errors';
 import type { Account, Person, TenantRequest } from '../core/model';
-import type { Clock } from '../core/ports';
-import type { RequestAction } from '../core/requestMachine';
-import { tenantOf } from '../core/rules';
-import type { TenantAssociation, Where } from '../core/tenantAssociation';
+import { isOpen, type RequestAction } from '../core/requestMachine';
+import { sameTenant, tenantOf } from '../core/rules';
+import type { Attempts } from '../core/attempts';
+import type { TenantAssociation } from '../core/tenantAssociation';
 import type { TenantSignIn } from '../core/tenantSignIn';
 import type { EntraAnswer, EntraSignIn } from './entraSignIn';
-import type { SignInSessions } from './signInSessions';
+import { signInAgain, tabOf, type SignInPopUps, type SignInResult } from './signInPopUps';
+import type { SignInSession } from './signInSessions';
 import type { SsoTokenVerifier } from './ssoToken';
+import { asPerson, badRequest, refused, unauthorized, type TabAnswer } from './tabAnswers';
+import type { TabHistory } from './tabHistory';
+import type { TabUsers } from './tabUsers';
 
-/** What a tab call answers: a status and a JSON body the page shows. */
-export interface TabAnswer {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-/** What the pop-up's last page hands back to the tab (teams-js authentication.notifySuccess/notifyFailure). */
-export type SignInResult = { ok: true; requestId: string } | { ok: false; message: string };
+export type { SignInResult } from './signInPopUps';
+export type { TabAnswer } from './tabAnswers';
+export { tabOf } from './signInPopUps';
 
 export interface TenantsTabDeps {
   account: Account;
   association: TenantAssociation;
   signIn: TenantSignIn;
-  sessions: SignInSessions;
+  attempts: Attempts;
+  popUps: SignInPopUps;
   entra: EntraSignIn;
   sso: SsoTokenVerifier;
-  clock: Clock;
-  /** How long the pop-up may take, from the click to Entra ID's answer. */
-  signInLifetimeMs: number;
-  /** The bot's public origin. */
-  origin: () => string;
+  /** The Users page, whose sign-ins come back through the same pop-up. */
+  users: TabUsers;
+  history: TabHistory;
 }
 
 /** The verbs the tab offers on a review: the person confirms or cancels their own request. */
 const TAB_ACTIONS: readonly RequestAction[] = ['confirm', 'cancel'];
 
-const SIGN_IN_AGAIN = 'Close this window and select **Associate another Azure AD tenant** again.';
-
 /**
  * The Tenants tab's server side: Partner Center's Account settings > Tenants page, with the same use cases
- * as the bot (R1–R9). Every call carries a Teams SSO token; the person is whom it was issued to.
+ * as the bot (R1–R12), and its Users and History pages. Every call carries a Teams SSO token; the person is
+ * whom it was issued to.
  */
 export class TenantsTab {
   constructor(private readonly deps: TenantsTabDeps) {}
+
+  get users(): TabUsers {
+    return this.deps.users;
+  }
+
+  get history(): TabHistory {
+    return this.deps.history;
+  }
 
   /** The associated tenants and the pending requests, with what this person may do. */
   async overview(authorization: string | undefined): Promise<TabAnswer> {
     const person = await this.deps.sso.personOf(authorization);
     if (!person) return unauthorized();
     const overview = await this.deps.association.overview(person);
-    if (!overview.ok) return this.refused(overview.refusal);
+    if (!overview.ok) return refused(overview.refusal, this.deps.account);
     const { member, canAssociate, tenants, pending } = overview.value;
     return {
       status: 200,
       body: {
         account: this.deps.account.displayName,
-        viewer: { displayName: member.displayName || person.displayName, canAssociate },
+        // R1 and R12 take the same role: whoever may associate may ask to remove.
+        viewer: {
+          displayName: member.displayName || person.displayName,
+          canAssociate,
+          canRemove: canAssociate,
+        },
         tenants: tenants.map((a) => ({
           tenantId: a.tenantId,
+          // R12: the tenant of the person's own Teams identity is never theirs to remove.
+          own: sameTenant(a.tenantId, person.tenantId),
           organization: a.orgDisplayName,
           defaultDomain: a.defaultDomain,
           otherDomains: a.verifiedDomains.filter((d) => d !== a.defaultDomain),
@@ -74,94 +86,125 @@ export class TenantsTab {
 
   /** "Associate another Azure AD tenant": R1 first, then a pop-up of its own for this person. */
   async startSignIn(authorization: string | undefined): Promise<TabAnswer> {
-    const person = await this.deps.sso.personOf(authorization);
-    if (!person) return unauthorized();
-    const allowed = await this.deps.association.mayStart(person, tabOf(person));
-    if (!allowed.ok) return this.refused(allowed.refusal);
-    const session = this.deps.entra.newSession(person, this.deps.clock.now());
-    await this.deps.sessions.put(session, this.deps.signInLifetimeMs);
-    // Teams opens only https pop-ups: on an http origin (local mode) the pop-up goes straight to Entra ID.
-    const url = this.deps.origin().startsWith('https:')
-      ? `${this.deps.origin()}/tab/auth/start?session=${encodeURIComponent(session.id)}`
-      : await this.deps.entra.authorizeUrl(session);
-    return { status: 200, body: { url } };
+    return asPerson(this.deps.sso, authorization, async (person) => {
+      const allowed = await this.deps.association.mayStart(person, tabOf(person));
+      if (!allowed.ok) return refused(allowed.refusal, this.deps.account);
+      const often = await this.deps.attempts.allow('signIn', person);
+      if (!often.ok) return refused(often.refusal, this.deps.account);
+      return { status: 200, body: { url: await this.deps.popUps.open(person) } };
+    });
   }
 
   /** The pop-up's first page: on to Entra ID's account picker, or why not. */
-  async authorizeUrl(sessionId: string): Promise<string | undefined> {
-    const session = await this.deps.sessions.get(sessionId);
-    return session ? this.deps.entra.authorizeUrl(session) : undefined;
+  authorizeUrl(sessionId: string): Promise<string | undefined> {
+    return this.deps.popUps.authorizeUrl(sessionId);
   }
 
-  /** Entra ID's answer: the session is used up, the code redeemed once, the tenant's request opened (R2, R3). */
+  /**
+   * Entra ID's answer: the session is used up and the code redeemed once. An association's opens the
+   * tenant's request (R2, R3); a sign-in to manage a tenant's users goes to the Users page (R6).
+   */
   async completeSignIn(answer: EntraAnswer): Promise<SignInResult> {
-    const session = answer.state ? await this.deps.sessions.take(answer.state) : undefined;
-    if (!session) {
-      return { ok: false, message: `This sign-in has expired or was already used. ${SIGN_IN_AGAIN}` };
-    }
-    if (answer.error) return { ok: false, message: entraErrorText(answer) };
-    if (!answer.code) return { ok: false, message: `The sign-in didn't complete. ${SIGN_IN_AGAIN}` };
+    const taken = await this.deps.popUps.take(answer);
+    if (!('session' in taken)) return taken;
+    const { session, code } = taken;
     try {
-      const completed = await this.deps.signIn.complete(
-        {
-          person: session.person,
-          where: tabOf(session.person),
-          code: answer.code,
-          pending: { startedAt: session.startedAt },
-          deliveryKey: `tab-signin:${session.id}`,
-        },
-        this.deps.entra.redeemerFor(session, answer),
-      );
-      if (!completed.ok) {
-        const text = replies.refusal(completed.refusal, this.deps.account);
-        return {
-          ok: false,
-          message:
-            completed.refusal.kind === 'codeRejected'
-              ? `The sign-in didn't go through. ${SIGN_IN_AGAIN}`
-              : text,
-        };
-      }
-      if (completed.value.kind === 'duplicate')
-        return { ok: false, message: `This sign-in was already used. ${SIGN_IN_AGAIN}` };
-      return { ok: true, requestId: completed.value.request.id };
+      return session.manage
+        ? await this.deps.users.completeSignIn(session, answer, code)
+        : await this.associationSignedIn(session, answer, code);
     } catch (error) {
       if (!(error instanceof DependencyUnavailableError)) throw error;
       return { ok: false, message: replies.unavailable(error.dependency) };
     }
   }
 
+  private async associationSignedIn(
+    session: SignInSession,
+    answer: EntraAnswer,
+    code: string,
+  ): Promise<SignInResult> {
+    const completed = await this.deps.signIn.complete(
+      {
+        person: session.person,
+        where: tabOf(session.person),
+        code,
+        pending: { startedAt: session.startedAt },
+        deliveryKey: `tab-signin:${session.id}`,
+      },
+      this.deps.entra.redeemerFor(session, answer),
+    );
+    if (!completed.ok) {
+      const text = replies.refusal(completed.refusal, this.deps.account);
+      return {
+        ok: false,
+        message:
+          completed.refusal.kind === 'codeRejected'
+            ? `The sign-in didn't go through. ${signInAgain(session)}`
+            : text,
+      };
+    }
+    if (completed.value.kind === 'duplicate')
+      return { ok: false, message: `This sign-in was already used. ${signInAgain(session)}` };
+    return { ok: true, requestId: completed.value.request.id };
+  }
+
+  /**
+   * Remove on a tenant: its removal request, reviewed here with what it takes away and confirmed (R12). Only a
+   * Manager may, never for the tenant of their own Teams identity, never for the last tenant.
+   */
+  async startRemoval(authorization: string | undefined, body: unknown): Promise<TabAnswer> {
+    return asPerson(this.deps.sso, authorization, async (person) => {
+      const tenantId = (body as { tenantId?: unknown } | undefined)?.tenantId;
+      if (typeof tenantId !== 'string' || !tenantId || tenantId.length > 100)
+        return badRequest(replies.chooseTenant);
+      const opened = await this.deps.association.openRemoval(person, tabOf(person), tenantId);
+      if (!opened.ok) return refused(opened.refusal, this.deps.account);
+      return { status: 200, body: { requestId: opened.value.id } };
+    });
+  }
+
   /** The review card (R3): the same template as the bot's, with this person's buttons. */
   async request(authorization: string | undefined, requestId: string): Promise<TabAnswer> {
-    const person = await this.deps.sso.personOf(authorization);
-    if (!person) return unauthorized();
-    const view = await this.deps.association.view(person, tabOf(person).conversationId, requestId);
-    if (!view.ok) return this.refused(view.refusal);
-    return this.cardAnswer(view.value.request, view.value.actions);
+    return asPerson(this.deps.sso, authorization, async (person) => {
+      const view = await this.deps.association.view(person, tabOf(person).conversationId, requestId);
+      if (!view.ok) return refused(view.refusal, this.deps.account);
+      return this.cardAnswer(view.value.request, view.value.actions);
+    });
   }
 
-  /** Confirm or Cancel, through the same compare-and-set as the bot: one tenant, one association. */
+  /** Confirm or Cancel, through the same compare-and-set as the bot: one tenant, one association or removal. */
   async act(authorization: string | undefined, requestId: string, verb: string): Promise<TabAnswer> {
-    const person = await this.deps.sso.personOf(authorization);
-    if (!person) return unauthorized();
-    const action = TAB_ACTIONS.find((a) => a === verb);
-    if (!action) return { status: 400, body: { error: replies.unknownCardAction } };
-    const { conversationId } = tabOf(person);
-    const acted = await this.deps.association.act(action, person, conversationId, requestId);
-    const view = await this.deps.association.view(person, conversationId, requestId);
-    if (!view.ok) return this.refused(acted.ok ? view.refusal : acted.refusal);
-    const answer = this.cardAnswer(view.value.request, view.value.actions);
-    if (!acted.ok) answer.body.notice = replies.refusal(acted.refusal, this.deps.account);
-    return answer;
+    return asPerson(this.deps.sso, authorization, async (person) => {
+      const action = TAB_ACTIONS.find((a) => a === verb);
+      if (!action) return badRequest(replies.unknownCardAction);
+      const { conversationId } = tabOf(person);
+      const acted = await this.deps.association.act(action, person, conversationId, requestId);
+      const view = await this.deps.association.view(person, conversationId, requestId);
+      if (!view.ok) return refused(acted.ok ? view.refusal : acted.refusal, this.deps.account);
+      const answer = await this.cardAnswer(view.value.request, view.value.actions);
+      if (!acted.ok) answer.body.notice = replies.refusal(acted.refusal, this.deps.account);
+      return answer;
+    });
   }
 
-  private cardAnswer(request: TenantRequest, actions: RequestAction[]): TabAnswer {
+  private async cardAnswer(request: TenantRequest, actions: RequestAction[]): Promise<TabAnswer> {
+    // While a removal is open, its review lists what it takes away, as it stands now (R12).
+    const consequences =
+      request.kind === 'remove' && isOpen(request)
+        ? { consequences: await this.deps.association.consequencesOf(request) }
+        : {};
     const card = requestCard(request, this.deps.account, {
       actions: actions.filter((a) => TAB_ACTIONS.includes(a)),
+      ...consequences,
     });
     return {
       status: 200,
-      body: { requestId: request.id, state: request.state, card: card.content },
+      body: {
+        requestId: request.id,
+        kind: request.kind === 'remove' ? 'remove' : 'associate',
+        state: request.state,
+        card: card.content,
+      },
     };
   }
 
@@ -186,41 +229,4 @@ export class TenantsTab {
       reviewHere: request.conversationId === tabOf(viewer).conversationId,
     };
   }
-
-  private refused(refusal: Parameters<typeof replies.refusal>[0]): TabAnswer {
-    const status = refusal.kind === 'requestNotFound' ? 404 : 403;
-    return { status, body: { error: replies.refusal(refusal, this.deps.account), reason: refusal.kind } };
-  }
-}
-
-/** A request made in the tab belongs to that person's tab, the way a review belongs to a personal chat. */
-export function tabOf(person: Person): Where {
-  return { conversationId: `tab:${person.tenantId}:${person.objectId}`, isGroup: false };
-}
-
-function unauthorized(): TabAnswer {
-  return {
-    status: 401,
-    body: { error: 'Teams did not vouch for who you are. Open the Tenants tab in Teams and try again.' },
-  };
-}
-
-/**
- * Entra ID's refusals that people meet: AADSTS500200 is a personal Microsoft account on a work-or-school
- * sign-in (R9); AADSTS65004 a consent declined; anything else is said as Entra ID said it.
- */
-function entraErrorText(answer: EntraAnswer): string {
-  const description = answer.errorDescription ?? '';
-  if (/AADSTS500200\b/.test(description)) {
-    return (
-      "You signed in with a personal Microsoft account. It doesn't belong to an organization's Microsoft Entra ID " +
-      'tenant, so there is nothing to associate. Sign in with a work or school account of your organization; if ' +
-      'your organization has no tenant yet, you can create one from Partner Center at no additional charge.'
-    );
-  }
-  if (answer.error === 'access_denied' || /AADSTS65004\b/.test(description)) {
-    return `The sign-in was cancelled, so nothing was associated. ${SIGN_IN_AGAIN}`;
-  }
-  const said = description.split(/\r?\n/)[0]?.slice(0, 300);
-  return `The sign-in didn't complete${said ? ` (${said})` : ''}. ${SIGN_IN_AGAIN}`;
 }

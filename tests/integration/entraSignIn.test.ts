@@ -67,6 +67,35 @@ describe('redeeming the pop-up’s code (msal-node against the sandbox Entra ID)
     );
   });
 
+  test('msal-node keeps nothing of a sign-in once its code is redeemed, or refused', async () => {
+    const { session, answer } = await signedIn();
+    expect(await entra.redeemerFor(session, answer).redeem(answer.code as string)).toEqual(
+      expect.any(String),
+    );
+    expect(await entra.remembersAnyone()).toBe(false);
+    const refused = await signedIn();
+    await entra
+      .redeemerFor({ ...refused.session, nonce: 'another' }, refused.answer)
+      .redeem(refused.answer.code as string);
+    expect(await entra.remembersAnyone()).toBe(false);
+  });
+
+  test('a sign-in to manage a tenant’s users asks to read basic profiles too, and Entra ID grants it', async () => {
+    const session = {
+      ...entra.newSession(nestor, new Date()),
+      manage: { tenantId: 'c0a1b2c3-1111-4d2e-9f00-c0c0c0c0c0c0' },
+    };
+    const url = new URL(await entra.authorizeUrl(session));
+    expect(url.searchParams.get('scope')?.split(' ')).toEqual(
+      expect.arrayContaining(['User.Read', 'User.ReadBasic.All']),
+    );
+    const answer = answerOf(await signInWithPicker(url.href, 'megan@contoso.com', sandbox.caCertPem));
+    const token = await entra
+      .redeemerFor(session, { state: answer.state, code: answer.code, clientInfo: answer.client_info })
+      .redeem(answer.code);
+    expect(token).toEqual(expect.any(String));
+  });
+
   test('a code redeemed once is refused the second time', async () => {
     const { session, answer } = await signedIn();
     expect(await entra.redeemerFor(session, answer).redeem(answer.code as string)).toEqual(
