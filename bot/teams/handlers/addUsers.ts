@@ -42,8 +42,8 @@ export async function chooseTenantToManage(turn: PersonTurn, data: CardData): Pr
     );
   const active = await activeSession(turn, tenant.tenantId);
   if (active) return cardResponse(await searchCard(turn, active));
-  await showSignInCard(turn, tenant);
-  return messageResponse(replies.manageSignInSent(summaryOf(tenant)));
+  const shown = await showSignInCard(turn, tenant);
+  return messageResponse(shown ? replies.manageSignInSent(summaryOf(tenant)) : replies.nothingChanged);
 }
 
 /** `users.search`: the directory of the tenant signed in to, by name or e-mail, a page at a time. */

@@ -12,13 +12,17 @@ import { consequencesFor } from './requestCard';
 import { say, sayRefusal } from './say';
 
 /**
- * The OAuth card for the tenant to associate. Teams SSO cannot be used: it always signs in to the user's own
+ * The OAuth card for the tenant to associate, or whose users to manage; false if the person has started too
+ * many sign-ins lately (and was told so). Teams SSO cannot be used: it always signs in to the user's own
  * Teams tenant, and the tenant to associate may be another (R2).
  */
-export async function showSignInCard(turn: PersonTurn, toManage?: Association): Promise<void> {
+export async function showSignInCard(turn: PersonTurn, toManage?: Association): Promise<boolean> {
   const { app, activity } = turn;
   const allowed = await app.attempts.allow('signIn', turn.person);
-  if (!allowed.ok) return sayRefusal(turn, allowed.refusal);
+  if (!allowed.ok) {
+    await sayRefusal(turn, allowed.refusal);
+    return false;
+  }
   // A fresh link signs out of any earlier sign-in: a session managing users ends with it.
   const link = await new TokenService(turn.context, app.connectionName).freshSignInLink();
   await turn.state.update((s) => {
@@ -35,6 +39,7 @@ export async function showSignInCard(turn: PersonTurn, toManage?: Association): 
   await turn.context.sendActivity({
     attachments: [CardFactory.oauthCard(app.connectionName, replies.signInTitle, prompt, link)],
   });
+  return true;
 }
 
 /** The 6-digit code the sign-in page showed, typed by the person. */
