@@ -8,7 +8,8 @@ const ROOT = join(__dirname, '..', '..');
 
 /**
  * The Tenants tab as a Manager sees it in the sandbox's Teams host page: the bot started as `npm start` starts
- * it, a tenant associated through the pop-up, and the same page in Teams' dark theme and at phone width.
+ * it, a tenant associated through the pop-up, its users, Remove's review, the history, and the Tenants page in
+ * Teams' dark theme and at phone width.
  */
 export async function takeTabShots(outDir: string): Promise<string[]> {
   const bot = fork(join(ROOT, 'bot', 'index.ts'), [], {
@@ -40,6 +41,44 @@ export async function takeTabShots(outDir: string): Promise<string[]> {
 
     await press(page, tab, 'Confirm');
     await tab.waitForSelector('#overview :text("Fabrikam")');
+
+    // The Users page: Adele, who associated Fabrikam, is its first Manager; she signs in to add Grady.
+    await click(page, tab, 'nav a[data-page="users"]');
+    const fabrikam = 'section[data-tenant="fab1fab1-2222-4e3f-8a00-fabfabfabfab"]';
+    await tab.waitForSelector(`${fabrikam} input[type="search"]`);
+    await tab.locator(`${fabrikam} input[type="search"]`).fill('grady');
+    const [search] = await Promise.all([
+      page.context().waitForEvent('page'),
+      click(page, tab, `${fabrikam} button[type="submit"]`),
+    ]);
+    await search.waitForLoadState();
+    await search.getByText('adele@fabrikam.com').first().click();
+    await tab.waitForSelector(`${fabrikam} fieldset.found`);
+    await tab.locator(`${fabrikam} fieldset.found input`).first().check();
+    await tab.locator(`${fabrikam} input[name="role"][value="Developer"]`).check();
+    await click(page, tab, `${fabrikam} button[data-add-users]`);
+    await tab.waitForSelector(`${fabrikam} tr:has-text("Grady Archie")`);
+    await tab.evaluate(`document.querySelector('${fabrikam}').scrollIntoView()`);
+    await shoot('tab-users.png');
+
+    await click(page, tab, `${fabrikam} button[data-change-roles$="000000000002"]`);
+    await tab.waitForSelector('dialog[open]');
+    await shoot('tab-roles-dialog.png');
+    await page.keyboard.press('Escape');
+
+    // Remove on Fabrikam: the review lists what it takes away; Cancel leaves it.
+    await click(page, tab, 'nav a[data-page="tenants"]');
+    await tab.waitForSelector('button[data-remove="fab1fab1-2222-4e3f-8a00-fabfabfabfab"]');
+    await click(page, tab, 'button[data-remove="fab1fab1-2222-4e3f-8a00-fabfabfabfab"]');
+    await tab.waitForSelector('#review-heading:text("Review the removal")');
+    await tab.evaluate(`document.getElementById('review').scrollIntoView()`);
+    await shoot('tab-removal.png');
+    await press(page, tab, 'Cancel');
+
+    await click(page, tab, 'nav a[data-page="history"]');
+    await tab.waitForSelector('#history tbody tr');
+    await shoot('tab-history.png');
+
     tab = await open(page, host.replace('theme=default', 'theme=dark'));
     await shoot('tab-tenants-dark.png');
 
@@ -81,6 +120,7 @@ function tabLink(stdout: NodeJS.ReadableStream): Promise<string> {
 }
 
 async function click(page: Page, tab: Frame, selector: string): Promise<void> {
+  await tab.locator(selector).scrollIntoViewIfNeeded();
   const frame = await page.locator('#tab').boundingBox();
   const box = await tab.locator(selector).boundingBox();
   if (!frame || !box) throw new Error(`Nothing to click at ${selector}`);

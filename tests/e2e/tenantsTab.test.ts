@@ -1,12 +1,19 @@
-import { readFileSync } from 'node:fs';
 import type { Frame, Page } from 'playwright-core';
 import { launchHeadlessChromium, type HeadlessChromium } from '../support/headlessChromium';
 import { startLocalBot, type LocalBot } from '../support/localBot';
 import { askTheBot } from '../support/localChat';
+import {
+  accessibilityViolations,
+  click,
+  phoneWidth,
+  press,
+  sidewaysOverflow,
+  signInThroughPopUp,
+  TabBrowser,
+  waitForText,
+} from '../support/tabBrowser';
 
 jest.setTimeout(120_000);
-
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /**
  * The Tenants tab as a person uses it, in headless Chromium: the bot started as `npm start` starts it (local
@@ -15,85 +22,25 @@ const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 describe('the Tenants tab, in a browser, through the Teams host page', () => {
   let bot: LocalBot;
   let chromium: HeadlessChromium;
+  let browser: TabBrowser;
 
   beforeAll(async () => {
     bot = await startLocalBot();
     chromium = await launchHeadlessChromium();
+    browser = new TabBrowser(chromium, bot);
   });
   afterAll(async () => {
     await chromium?.close();
     await bot?.stop();
   });
 
-  /** The host page's link from the start-up text, for one demo person. */
-  function hostUrl(user: string, theme = 'default'): string {
-    const printed = /Tenants tab:\s+(\S+)/.exec(bot.output())?.[1];
-    if (!printed) throw new Error(`npm start printed no Tenants tab link:\n${bot.output()}`);
-    const url = new URL(printed);
-    url.searchParams.set('user', user);
-    url.searchParams.set('theme', theme);
-    return url.href;
-  }
-
-  async function openTab(user: string, theme = 'default'): Promise<{ page: Page; tab: Frame }> {
-    const page = await chromium.context.newPage();
-    await page.goto(hostUrl(user, theme));
-    const tab = await (await page.waitForSelector('#tab')).contentFrame();
-    if (!tab) throw new Error('The host page has no tab frame.');
-    await tab.waitForSelector('#main[aria-busy="false"]');
-    return { page, tab };
-  }
-
-  /** With the mouse, where the element is (Playwright's frame.click does not finish under Jest here). */
-  async function click(page: Page, tab: Frame, selector: string): Promise<void> {
-    const frameBox = await page.locator('#tab').boundingBox();
-    const box = (await tab.evaluate(
-      `(() => { const r = document.querySelector(${JSON.stringify(selector)}).getBoundingClientRect(); return { x: r.x, y: r.y, width: r.width, height: r.height }; })()`,
-    )) as { x: number; y: number; width: number; height: number };
-    if (!frameBox) throw new Error('The tab frame is not on the page.');
-    await page.mouse.click(frameBox.x + box.x + box.width / 2, frameBox.y + box.y + box.height / 2);
-  }
-
-  /** Presses the button that reads `label` (the card's buttons carry no ids of their own). */
-  async function press(page: Page, tab: Frame, label: string): Promise<void> {
-    await tab.evaluate(`(() => {
-      const button = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === ${JSON.stringify(label)});
-      if (!button) throw new Error('No such button');
-      button.setAttribute('data-press', '');
-    })()`);
-    await click(page, tab, 'button[data-press]');
-    await tab.evaluate(`document.querySelector('button[data-press]').removeAttribute('data-press')`);
-  }
+  const openTab = (user: string, theme = 'default') => browser.open(user, { theme });
 
   /** "Associate another Azure AD tenant", the pop-up, a demo account picked there: the tab's review. */
   async function associateThroughPopUp(page: Page, tab: Frame, upn: string): Promise<void> {
-    const [popup] = await Promise.all([page.context().waitForEvent('page'), click(page, tab, '#associate')]);
-    await popup.waitForLoadState();
-    expect(new URL(popup.url()).pathname).toBe('/organizations/oauth2/v2.0/authorize');
-    expect(new URL(popup.url()).searchParams.get('prompt')).toBe('select_account');
-    await popup.getByText(upn).first().click();
-    await popup.waitForEvent('close');
-  }
-
-  /**
-   * Waits until the element shows `text`. (Playwright's waitForFunction evaluates its predicate with eval,
-   * which the tab's Content-Security-Policy rightly refuses.)
-   */
-  async function waitForText(tab: Frame, selector: string, text: string, timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await tab.innerText(selector).catch(() => '')).includes(text)) {
-      if (Date.now() > deadline)
-        throw new Error(`${selector} never showed "${text}": ${await tab.innerText(selector)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
-  async function accessibilityViolations(tab: Frame): Promise<string[]> {
-    await tab.evaluate(AXE);
-    const results = (await tab.evaluate('axe.run(document)')) as {
-      violations: { id: string; help: string; nodes: { html: string }[] }[];
-    };
-    return results.violations.map((v) => `${v.id}: ${v.help}: ${v.nodes.map((n) => n.html).join(' | ')}`);
+    const popUp = await signInThroughPopUp(page, () => click(page, tab, '#associate'), upn);
+    expect(popUp.pathname).toBe('/organizations/oauth2/v2.0/authorize');
+    expect(popUp.searchParams.get('prompt')).toBe('select_account');
   }
 
   test('a Manager sees the account’s tenants and can associate one; the page passes axe in every theme', async () => {
@@ -145,9 +92,7 @@ describe('the Tenants tab, in a browser, through the Teams host page', () => {
     const { page, tab } = await openTab('lidia');
     try {
       await associateThroughPopUp(page, tab, 'grady@fabrikam.com');
-      await tab.waitForFunction(
-        `document.querySelector('#status')?.textContent.includes('already associated')`,
-      );
+      await waitForText(tab, '#status', 'already associated');
       const tenants = await tab.$$eval('table.tenants tbody tr', (rows) => rows.length);
       expect(tenants).toBe(2);
     } finally {
@@ -184,15 +129,8 @@ describe('the Tenants tab, in a browser, through the Teams host page', () => {
   test('at phone width the tenants stay readable without sideways scrolling', async () => {
     const { page, tab } = await openTab('nestor');
     try {
-      await page.click('#phone-width');
-      const deadline = Date.now() + 5_000;
-      while (((await tab.evaluate('window.innerWidth')) as number) >= 500 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      const overflow = (await tab.evaluate(
-        'document.documentElement.scrollWidth - window.innerWidth',
-      )) as number;
-      expect(overflow).toBeLessThanOrEqual(0);
+      await phoneWidth(page, tab);
+      expect(await sidewaysOverflow(tab)).toBeLessThanOrEqual(0);
       // Each tenant becomes a block of labelled lines rather than a row of a wide table.
       expect(await tab.evaluate(`getComputedStyle(document.querySelector('table.tenants td')).display`)).toBe(
         'block',

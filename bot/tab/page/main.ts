@@ -1,39 +1,55 @@
 import type { TeamsTheme } from '../../../cards/hostConfig';
 import { h, paragraphs } from './dom';
-import { renderCard } from './review';
-import { api, ApiError, connect, signInPopUp } from './teams';
-import { overviewView, type Overview } from './view';
+import { HistoryPage } from './historyPage';
+import { showStatus, type PageName, type Shell } from './shell';
+import { connect } from './teams';
+import { TenantsPage } from './tenantsPage';
+import { UsersPage } from './usersPage';
 
-interface Review {
-  requestId: string;
-  state: string;
-  card: object;
-  notice?: string;
-}
-
-type SignInResult = { ok: true; requestId: string } | { ok: false; message: string };
+const TITLES: Record<PageName, string> = { tenants: 'Tenants', users: 'Users', history: 'History' };
 
 const main = document.getElementById('main') as HTMLElement;
+const content = h('div', { id: 'page' });
 let theme: TeamsTheme = 'default';
-let review: Review | undefined;
+let current: PageName = 'tenants';
+let isManager = false;
+
+const shell: Shell = {
+  content,
+  theme: () => theme,
+  setStatus: showStatus,
+  show: (name) => show(name),
+};
+const tenants = new TenantsPage(shell);
+const users = new UsersPage(shell);
+const history = new HistoryPage(shell);
 
 async function start(): Promise<void> {
   const host = await connect((changed) => {
     theme = changed;
     applyTheme();
-    if (review) showReview(review);
+    if (current === 'tenants') tenants.redraw();
   });
   if (!host) return outsideTeams();
   theme = host.theme;
   document.documentElement.lang = host.locale || 'en';
   applyTheme();
-  await refresh();
+  main.append(content);
+  showStatus('');
+  // The Tenants page says what the person may do; the History page is for Managers only.
+  const overview = await tenants.show();
+  isManager = overview?.viewer.canAssociate ?? false;
+  main.insertBefore(navigation(), document.getElementById('status'));
+  window.addEventListener('hashchange', () => void show(pageOf(location.hash), true));
+  if (pageOf(location.hash) !== 'tenants') await show(pageOf(location.hash));
+  else markCurrent();
+  main.setAttribute('aria-busy', 'false');
 }
 
 /** Opened in a browser: the tab needs Teams to know who is looking. */
 function outsideTeams(): void {
   main.setAttribute('aria-busy', 'false');
-  setStatus('');
+  showStatus('');
   main.append(
     paragraphs(
       'This is the **Tenants** tab of the Tenant association app for Microsoft Teams. Open it in Teams: ' +
@@ -42,93 +58,58 @@ function outsideTeams(): void {
   );
 }
 
-async function refresh(): Promise<void> {
-  try {
-    const overview = await api<Overview>('/tab/api/overview');
-    const content = overviewView(overview, {
-      associate: () => void associate(),
-      review: (id) => void open(id),
-    });
-    content.id = 'overview';
-    document.getElementById('overview')?.remove();
-    main.insertBefore(content, document.getElementById('review') ?? null);
-    main.setAttribute('aria-busy', 'false');
-    setStatus('');
-  } catch (error) {
-    main.setAttribute('aria-busy', 'false');
-    setStatus(messageOf(error));
-  }
-}
-
-/** "Associate another Azure AD tenant": a sign-in pop-up for the tenant, then its review here. */
-async function associate(): Promise<void> {
-  try {
-    const { url } = await api<{ url: string }>('/tab/api/sign-ins', { method: 'POST', body: {} });
-    setStatus('Sign in to the tenant you want to associate, in the window that opened.');
-    const result = JSON.parse(await signInPopUp(url)) as SignInResult;
-    if (!result.ok) return setStatus(result.message);
-    await open(result.requestId);
-  } catch (error) {
-    // Closing the pop-up is the person changing their mind: say nothing alarming.
-    setStatus(
-      /CancelledByUser/i.test(String(error))
-        ? 'The sign-in was closed. Nothing was associated.'
-        : messageOf(error),
-    );
-  }
-}
-
-async function open(requestId: string): Promise<void> {
-  try {
-    showReview(await api<Review>(`/tab/api/requests/${encodeURIComponent(requestId)}`));
-    setStatus('');
-  } catch (error) {
-    setStatus(messageOf(error));
-  }
-}
-
-async function act(verb: string): Promise<void> {
-  if (!review) return;
-  try {
-    const next = await api<Review>(`/tab/api/requests/${encodeURIComponent(review.requestId)}/${verb}`, {
-      method: 'POST',
-      body: {},
-    });
-    showReview(next);
-    setStatus(next.notice ?? '');
-    await refresh();
-  } catch (error) {
-    setStatus(messageOf(error));
-  }
-}
-
-function showReview(next: Review): void {
-  review = next;
-  const rendered = renderCard(next.card, theme, (verb) => void act(verb));
-  const section = h(
-    'section',
-    { id: 'review', 'aria-labelledby': 'review-heading', tabindex: '-1' },
-    h('h2', { id: 'review-heading' }, next.state === 'awaitingConfirm' ? 'Review the tenant' : 'The request'),
-    rendered ?? paragraphs('This card could not be shown.'),
+/** Partner Center's Account settings pages, as links: each is an address of its own. */
+function navigation(): HTMLElement {
+  const pages: PageName[] = isManager ? ['tenants', 'users', 'history'] : ['tenants', 'users'];
+  return h(
+    'nav',
+    { 'aria-label': 'Account settings' },
+    h(
+      'ul',
+      {},
+      ...pages.map((page) => h('li', {}, h('a', { href: `#${page}`, 'data-page': page }, TITLES[page]))),
+    ),
   );
-  const shown = document.getElementById('review');
-  if (shown) shown.replaceWith(section);
-  else main.append(section);
-  section.focus();
+}
+
+async function show(name: PageName, moved = false): Promise<void> {
+  current = name;
+  markCurrent();
+  showStatus('');
+  main.setAttribute('aria-busy', 'true');
+  if (name === 'tenants') {
+    content.replaceChildren();
+    await tenants.show();
+  } else if (name === 'users') {
+    await users.show();
+  } else {
+    await history.show();
+  }
+  main.setAttribute('aria-busy', 'false');
+  // After following a link, reading starts at the new page's title.
+  if (moved) document.getElementById('title')?.focus();
+}
+
+function markCurrent(): void {
+  const title = document.getElementById('title') as HTMLElement;
+  title.textContent = TITLES[current];
+  title.setAttribute('tabindex', '-1');
+  document.title = `${TITLES[current]} | Tenant association`;
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('nav a[data-page]')) {
+    if (link.dataset.page === current) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+}
+
+function pageOf(hash: string): PageName {
+  const name = hash.replace(/^#/, '');
+  if (name === 'users') return 'users';
+  if (name === 'history' && isManager) return 'history';
+  return 'tenants';
 }
 
 function applyTheme(): void {
   document.body.dataset.theme = theme;
-}
-
-function setStatus(text: string): void {
-  const status = document.getElementById('status') as HTMLElement;
-  status.replaceChildren(text ? paragraphs(text) : '');
-}
-
-function messageOf(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  return 'Something went wrong and nothing was changed. Please try again.';
 }
 
 void start();

@@ -51,6 +51,32 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   return body;
 }
 
+/**
+ * A file from the tab's API, saved by the browser under the name the server gave it. The call needs the SSO token
+ * in a header, which a plain link cannot carry, so the file is fetched and handed to the browser as a blob.
+ */
+export async function download(path: string): Promise<string> {
+  const token = await authentication.getAuthToken();
+  const response = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { error?: string };
+    throw new ApiError(body.error ?? `The server answered ${response.status}.`, response.status);
+  }
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const fileName = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'download';
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The browser has the file once the click is handled; the blob can go after that.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return fileName;
+}
+
 export class ApiError extends Error {
   constructor(
     message: string,

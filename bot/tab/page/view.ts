@@ -2,6 +2,8 @@ import { h, localTime, paragraphs } from './dom';
 
 export interface Tenant {
   tenantId: string;
+  /** The tenant of the viewer's own Teams identity. */
+  own: boolean;
   organization: string;
   defaultDomain: string;
   otherDomains: string[];
@@ -12,6 +14,7 @@ export interface Tenant {
 
 export interface Pending {
   requestId: string;
+  kind: 'associate' | 'remove';
   organization: string;
   defaultDomain: string;
   tenantId: string;
@@ -25,13 +28,14 @@ export interface Pending {
 
 export interface Overview {
   account: string;
-  viewer: { displayName: string; canAssociate: boolean };
+  viewer: { displayName: string; canAssociate: boolean; canRemove: boolean };
   tenants: Tenant[];
   pending: Pending[];
 }
 
 export interface OverviewActions {
   associate(): void;
+  remove(tenantId: string): void;
   review(requestId: string): void;
 }
 
@@ -43,7 +47,7 @@ export function overviewView(overview: Overview, actions: OverviewActions): HTML
     h('h2', { id: 'tenants-heading' }, `Tenants associated with ${overview.account}`),
     overview.tenants.length === 0
       ? h('p', {}, 'No Microsoft Entra ID tenant is associated with the account yet.')
-      : tenantsTable(overview.tenants),
+      : tenantsTable(overview.tenants, overview.viewer.canRemove ? actions : undefined),
   );
   if (overview.viewer.canAssociate) {
     const button = h(
@@ -71,12 +75,19 @@ export function overviewView(overview: Overview, actions: OverviewActions): HTML
   return h('div', {}, section, pending);
 }
 
-function tenantsTable(tenants: Tenant[]): HTMLElement {
-  const rows = tenants.map((t) =>
-    h(
+/** With `actions`, each tenant has Remove: the server decides (R12), and says why when it will not. */
+function tenantsTable(tenants: Tenant[], actions?: OverviewActions): HTMLElement {
+  const rows = tenants.map((t) => {
+    const row = h(
       'tr',
       {},
-      h('th', { scope: 'row', 'data-label': 'Organization' }, t.organization),
+      h(
+        'th',
+        { scope: 'row', 'data-label': 'Organization' },
+        t.organization,
+        t.own && ' ',
+        t.own && h('span', { class: 'badge' }, 'your tenant'),
+      ),
       h('td', { 'data-label': 'Default domain' }, t.defaultDomain),
       h('td', { 'data-label': 'Other domains' }, t.otherDomains.join(', ') || 'None'),
       h('td', { 'data-label': 'Tenant ID', class: 'id' }, t.tenantId),
@@ -85,8 +96,20 @@ function tenantsTable(tenants: Tenant[]): HTMLElement {
         { 'data-label': 'Associated' },
         `${localTime(t.associatedAt)} by ${t.associatedBy}${t.approvedBy ? `, approved by ${t.approvedBy}` : ''}`,
       ),
-    ),
-  );
+    );
+    if (actions) {
+      const remove = h(
+        'button',
+        { type: 'button', class: 'remove', 'data-remove': t.tenantId },
+        'Remove',
+        h('span', { class: 'visually-hidden' }, ` ${t.organization}`),
+      );
+      remove.addEventListener('click', () => actions.remove(t.tenantId));
+      row.append(h('td', { class: 'actions' }, remove));
+    }
+    return row;
+  });
+  const titles = ['Organization', 'Default domain', 'Other domains', 'Tenant ID', 'Associated'];
   return h(
     'table',
     { class: 'tenants' },
@@ -97,9 +120,8 @@ function tenantsTable(tenants: Tenant[]): HTMLElement {
       h(
         'tr',
         {},
-        ...['Organization', 'Default domain', 'Other domains', 'Tenant ID', 'Associated'].map((title) =>
-          h('th', { scope: 'col' }, title),
-        ),
+        ...titles.map((title) => h('th', { scope: 'col' }, title)),
+        actions && h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')),
       ),
     ),
     h('tbody', {}, ...rows),
@@ -114,7 +136,7 @@ function pendingList(pending: Pending[], actions: OverviewActions): HTMLElement 
       const item = h(
         'li',
         {},
-        h('strong', {}, `${p.organization} (${p.defaultDomain})`),
+        h('strong', {}, `${p.kind === 'remove' ? 'Removing ' : ''}${p.organization} (${p.defaultDomain})`),
         h(
           'span',
           {},
@@ -122,7 +144,11 @@ function pendingList(pending: Pending[], actions: OverviewActions): HTMLElement 
         ),
       );
       if (p.reviewHere) {
-        const button = h('button', { type: 'button' }, `Review ${p.organization}`);
+        const button = h(
+          'button',
+          { type: 'button' },
+          `Review ${p.kind === 'remove' ? 'the removal of ' : ''}${p.organization}`,
+        );
         button.addEventListener('click', () => actions.review(p.requestId));
         item.append(' ', button);
       }
