@@ -4,6 +4,7 @@ import type { Next, Request, RequestHandler, Response, Server } from 'restify';
 import { escapeHtml } from '../../cards/html';
 import { TEAMS_FRAME_ANCESTORS } from '../config';
 import type { Log } from '../log';
+import { START_AGAIN } from '../tab/signInPopUps';
 import { HistoryDownloadRefused, type HistoryDownload } from '../tab/tabHistory';
 import type { SignInResult, TabAnswer, TenantsTab } from '../tab/tenantsTab';
 
@@ -220,7 +221,7 @@ export function registerTabRoutes(server: Server, deps: TabRoutesDeps): void {
     withTab(async (tab, req, res) => {
       const session = queryOf(req).get('session') ?? '';
       const location = session ? await tab.authorizeUrl(session) : undefined;
-      if (!location) return callbackPage(res, { ok: false, message: EXPIRED });
+      if (!location) return callbackPage(res, { ok: false, message: START_AGAIN });
       secure(res);
       res.header('cache-control', 'no-store');
       res.redirect(302, location, () => undefined);
@@ -229,7 +230,7 @@ export function registerTabRoutes(server: Server, deps: TabRoutesDeps): void {
   // Entra ID posts a plain form; nothing else (a multipart upload, a JSON body) is parsed here.
   const onlyForm = (req: Request, res: Response, next: Next) => {
     if (req.is('application/x-www-form-urlencoded')) return next();
-    callbackPage(res, { ok: false, message: EXPIRED });
+    callbackPage(res, { ok: false, message: START_AGAIN });
     return next(false);
   };
   // Entra ID's answer arrives as a form post (response_mode=form_post): the code never sits in a URL.
@@ -252,9 +253,6 @@ export function registerTabRoutes(server: Server, deps: TabRoutesDeps): void {
     }),
   );
 }
-
-const EXPIRED =
-  'This sign-in has expired or was already used. Close this window and select **Associate another Azure AD tenant** again.';
 
 /**
  * The query string's parameters: restify parses them only with its queryParser plugin, which this server

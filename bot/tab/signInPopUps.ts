@@ -25,6 +25,9 @@ export interface SignInPopUpsDeps {
 
 const ASSOCIATE_AGAIN = 'Close this window and select **Associate another Azure AD tenant** again.';
 const MANAGE_AGAIN = 'Close this window and sign in again from the **Users** page.';
+/** An answer that names no session of ours: whichever sign-in it was, it starts again from the tab. */
+export const START_AGAIN =
+  'This sign-in has expired or was already used. Close this window and start it again from the Tenants tab.';
 
 /** The tab's sign-in pop-ups: one session each, for one person, answered once. */
 export class SignInPopUps {
@@ -55,8 +58,7 @@ export class SignInPopUps {
     answer: EntraAnswer,
   ): Promise<{ session: SignInSession; code: string } | { ok: false; message: string }> {
     const session = answer.state ? await this.deps.sessions.take(answer.state) : undefined;
-    if (!session)
-      return { ok: false, message: `This sign-in has expired or was already used. ${ASSOCIATE_AGAIN}` };
+    if (!session) return { ok: false, message: START_AGAIN };
     const again = signInAgain(session);
     if (answer.error) return { ok: false, message: entraErrorText(answer, again, !session.manage) };
     if (!answer.code) return { ok: false, message: `The sign-in didn't complete. ${again}` };

@@ -3,7 +3,13 @@ import type { AccountUsers } from '../core/accountUsers';
 import type { Attempts } from '../core/attempts';
 import { DependencyUnavailableError } from '../core/errors';
 import { ROLES, type Account, type Association, type Member, type Person } from '../core/model';
-import { MAX_SEARCH_LENGTH, type Clock, type PersonKey, type UserSearch } from '../core/ports';
+import {
+  MAX_SEARCH_LENGTH,
+  type Clock,
+  type DirectoryUser,
+  type PersonKey,
+  type UserSearch,
+} from '../core/ports';
 import { sameTenant, summaryOf } from '../core/rules';
 import type { CodeRedeemer, TenantSignIn } from '../core/tenantSignIn';
 import type { EntraAnswer, EntraSignIn } from './entraSignIn';
@@ -258,7 +264,7 @@ export class TabUsers {
   }
 
   private async search(token: string, query: string): Promise<DirectorySearch> {
-    const found = [];
+    const found: DirectoryUser[] = [];
     let page: string | undefined;
     do {
       const answer = await this.deps.userSearch.search(token, query, page);

@@ -17,7 +17,6 @@ import type { TabUsers } from './tabUsers';
 
 export type { SignInResult } from './signInPopUps';
 export type { TabAnswer } from './tabAnswers';
-export { tabOf } from './signInPopUps';
 
 export interface TenantsTabDeps {
   account: Account;

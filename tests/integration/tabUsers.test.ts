@@ -1,4 +1,5 @@
 import { answerOf, signInWithPicker } from '../support/entraAccountPicker';
+import { ManualClock } from '../support/coreFixtures';
 import { TabClient, type CallOptions } from '../support/tabClient';
 import { startWorld, type World } from '../support/world';
 
@@ -429,5 +430,42 @@ describe('R13 in the tab: the account always keeps a Manager', () => {
 
     const { body } = await tab.call<UsersPage>('GET', '/tab/api/users', { as: 'Nestor Wilke' });
     expect(body.viewer.roles).toEqual(['Manager']);
+  });
+});
+
+describe('a sign-in to manage a tenant’s users lasts the sign-in lifetime', () => {
+  let world: World;
+  let tab: TabClient;
+  let clock: ManualClock;
+  beforeAll(async () => {
+    clock = new ManualClock(new Date());
+    world = await startWorld({ tab: true, clock, env: { SIGN_IN_LIFETIME_MINUTES: '15' } });
+    tab = new TabClient(world);
+    await tab.associate('Nestor Wilke', 'megan@contoso.com');
+  });
+  afterAll(() => world?.close());
+
+  test('past it, who signed in is forgotten and nothing more is done in their name', async () => {
+    const contoso = tab.tenantId('Contoso');
+    expect(await tab.signInToManage('Nestor Wilke', contoso, 'megan@contoso.com', 'alex')).toMatchObject({
+      ok: true,
+    });
+    clock.advance(14 * 60_000);
+    const within = await tab.call<UsersPage>('GET', '/tab/api/users', { as: 'Nestor Wilke' });
+    expect(within.body.managing?.signedInAs).toBe('Megan Bowen');
+
+    clock.advance(2 * 60_000);
+    const after = await tab.call<UsersPage>('GET', '/tab/api/users', { as: 'Nestor Wilke' });
+    expect(after.body.managing).toBeUndefined();
+    const adding = await tab.call<{ error: string }>('POST', '/tab/api/users', {
+      as: 'Nestor Wilke',
+      body: {
+        tenantId: contoso,
+        users: [tab.directoryUser('alex@contoso.com').objectId],
+        roles: ['Developer'],
+      },
+    });
+    expect(adding.status).toBe(403);
+    expect(adding.body.error).toContain('Your sign-in to Contoso Ltd has ended');
   });
 });

@@ -18,7 +18,6 @@ const shell: Shell = {
   content,
   theme: () => theme,
   setStatus: showStatus,
-  show: (name) => show(name),
 };
 const tenants = new TenantsPage(shell);
 const users = new UsersPage(shell);

@@ -11,8 +11,6 @@ export interface Shell {
   readonly content: HTMLElement;
   theme(): TeamsTheme;
   setStatus(text: string): void;
-  /** Draws `name` again (after a change that shows on it). */
-  show(name: PageName): Promise<void>;
 }
 
 /** The words for what went wrong: the server's when it said any, else that nothing was changed. */
