@@ -66,6 +66,7 @@ describe('Remove, Users and History in the Tenants tab, in a browser', () => {
       expect(await tab.$('button[data-change-roles], button[data-remove-user], form.add-users')).toBeNull();
       expect(await tab.$('nav a[data-page="history"]')).toBeNull();
       expect(await tab.$('nav a[data-page="tenants"]')).not.toBeNull();
+      expect(await accessibilityViolations(tab)).toEqual([]);
     } finally {
       await page.close();
     }
@@ -252,9 +253,12 @@ describe('Remove, Users and History in the Tenants tab, in a browser', () => {
     }
   });
 
-  test('at phone width the Users and History pages read without sideways scrolling', async () => {
-    for (const name of ['#users', '#history']) {
-      const { page, tab } = await browser.open('nestor', { page: name });
+  test('at phone width the Users and History pages read without sideways scrolling, in dark and contrast', async () => {
+    for (const [name, theme] of [
+      ['#users', 'dark'],
+      ['#history', 'contrast'],
+    ]) {
+      const { page, tab } = await browser.open('nestor', { page: name, theme });
       try {
         await phoneWidth(page, tab);
         expect(await sidewaysOverflow(tab)).toBeLessThanOrEqual(0);
