@@ -193,6 +193,11 @@ export function historyCard(account: Account, events: AuditEvent[], before?: str
 
 /** One event as a sentence: who did what to which tenant or person. */
 export function historyLine(event: AuditEvent): string {
+  // "Fabrikam, Inc." already ends the sentence.
+  return sentenceOf(event).replace(/\.\.$/, '.');
+}
+
+function sentenceOf(event: AuditEvent): string {
   const who = event.actor.displayName || 'Someone';
   const org = event.orgDisplayName ?? event.tenantId ?? 'a tenant';
   const subject = event.subject?.displayName ?? 'a user';

@@ -195,7 +195,8 @@ export class AccountUsers {
   }
 
   private refusalOf(reason: 'notMember' | 'lastManager', member: Member): Result<never> {
-    return refuse({ kind: reason, member: { displayName: member.displayName } });
+    // A Manager from the configuration has no name until they first take a look.
+    return refuse({ kind: reason, member: { displayName: member.displayName || 'That Manager' } });
   }
 
   private auditOf(action: AuditEvent['action'], actor: Person, member: Member, roles: Role[]): AuditEvent {

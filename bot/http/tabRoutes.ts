@@ -132,7 +132,8 @@ export function registerTabRoutes(server: Server, deps: TabRoutesDeps): void {
   });
   server.get('/tab/:asset', (req: Request, res: Response, next: Next) => {
     const name = basename(String(req.params.asset));
-    const type = ASSETS[name];
+    // Only the table's own entries: `constructor` or `__proto__` would otherwise name Object's.
+    const type = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
     if (!type) {
       res.json(404, { error: 'Not found' });
       return next(false);

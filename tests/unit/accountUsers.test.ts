@@ -126,6 +126,17 @@ describe('AccountUsers: the Users page (R1, R6, R13)', () => {
     });
   });
 
+  it('R13 names the last Manager, or calls them that Manager before they have a name', async () => {
+    const { users, stores } = await world();
+    await users.remove(megan, megan);
+    await users.remove(manager, secondManager);
+    await stores.members.put({ ...member(manager, ['Manager']), displayName: '' });
+    expect(await users.remove(manager, manager)).toMatchObject({
+      ok: false,
+      refusal: { kind: 'lastManager', member: { displayName: 'That Manager' } },
+    });
+  });
+
   it('a Manager known only by id gets the name Teams gives them the first time they look', async () => {
     const { users, stores } = await world();
     await stores.members.put({ ...member(manager, ['Manager']), displayName: '' });

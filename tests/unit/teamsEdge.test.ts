@@ -112,6 +112,15 @@ describe('the Teams edge, routed by bot/teams/routes.ts', () => {
     }
   });
 
+  it('signin/tokenExchange from no one Teams identified is still 412: Teams reads a 200 as an exchange that worked', async () => {
+    // Teams names every person by their Entra object id; this activity names no one.
+    const { turn } = await edge({ ...manager, objectId: '' });
+    expect((await turn(invoke('signin/tokenExchange', { id: 'x', token: 'y' }))).invokeResponse).toEqual({
+      status: 412,
+      body: { failureDetail: 'sso disabled' },
+    });
+  });
+
   it('a card verb the bot does not know, or a request id that is no id, gets a message for the clicker only', async () => {
     const { turn } = await edge();
     const bad = [

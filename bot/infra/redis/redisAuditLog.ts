@@ -6,6 +6,8 @@ import { rethrowUnavailable } from '../../redis/unavailable';
 
 /** The audit stream is trimmed (approximately, which is cheap) to about this many events per account. */
 export const DEFAULT_AUDIT_MAX_LENGTH = 100_000;
+/** A stream entry id as XADD hands them out (each part below 2^64); the page cursor is one of them. */
+const ENTRY_ID = /^\d{1,19}-\d{1,19}$/;
 
 export class RedisAuditLog implements AuditLog {
   constructor(
@@ -31,6 +33,10 @@ export class RedisAuditLog implements AuditLog {
 
   page(accountId: string, count: number, before?: string): Promise<{ events: AuditEvent[]; next?: string }> {
     if (count <= 0) return Promise.resolve({ events: [] });
+    // The cursor comes back from a card or the tab: one this store never handed out has nothing before it
+    // (and Redis would refuse it as a stream id).
+    if (before !== undefined && (!ENTRY_ID.test(before) || /^0+-0+$/.test(before)))
+      return Promise.resolve({ events: [] });
     return rethrowUnavailable(async () => {
       // One more than asked tells whether there is a next page; '(' makes the cursor exclusive.
       const entries = await this.client.xrevrange(
