@@ -98,7 +98,7 @@ const CONTRAST: TeamsPalette = {
   warningBackground: '#000000',
 };
 
-export const TEAMS_PALETTES: Record<TeamsTheme, TeamsPalette> = {
+const TEAMS_PALETTES: Record<TeamsTheme, TeamsPalette> = {
   default: TEAMS_COLORS,
   dark: DARK,
   contrast: CONTRAST,

@@ -26,7 +26,7 @@ export function notificationCard(
   return render(notificationCardView(event, options));
 }
 
-export function notificationCardView(
+function notificationCardView(
   event: NotificationEvent,
   options: NotificationCardOptions = {},
 ): NotificationCardView {

@@ -35,7 +35,7 @@ export interface RequestCardOptions {
 }
 
 /** Partner Center itself, where the account's users sign in (the seed document's dashboard link). */
-export const PARTNER_CENTER_URL = 'https://partner.microsoft.com/dashboard';
+const PARTNER_CENTER_URL = 'https://partner.microsoft.com/dashboard';
 
 export interface RequestCardView {
   requestId: string;
@@ -75,7 +75,7 @@ export function requestCard(
   return card;
 }
 
-export function requestCardView(
+function requestCardView(
   request: TenantRequest,
   account: Account,
   options: RequestCardOptions = {},

@@ -53,13 +53,13 @@ export interface TenantAssociationDeps {
   retentionMs: number;
 }
 
-/** Where a request is made: a personal chat is reviewed and confirmed; elsewhere a Manager approves. */
 /** What removing a tenant takes away, shown on its review card before anything happens (R12). */
 export interface RemovalConsequences {
   users: Member[];
   pending: TenantRequest[];
 }
 
+/** Where a request is made: a personal chat is reviewed and confirmed; elsewhere a Manager approves. */
 export interface Where {
   conversationId: string;
   isGroup: boolean;

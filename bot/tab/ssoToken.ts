@@ -3,7 +3,7 @@ import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose'
 import type { Person } from '../core/model';
 
 /** The delegated scope the tab's Entra app exposes, and Teams asks for on the tab's behalf. */
-export const TAB_SCOPE = 'access_as_user';
+const TAB_SCOPE = 'access_as_user';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

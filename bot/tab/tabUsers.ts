@@ -38,7 +38,7 @@ export interface TabUsersDeps {
  * People read from the directory by one search: four of Graph's pages, all read while the sign-in's token is in
  * hand. Past that, narrowing the search beats scrolling.
  */
-export const MAX_FOUND = 100;
+const MAX_FOUND = 100;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -93,7 +93,7 @@ export class GraphUserSearch implements UserSearch {
  * `"displayName:…" OR "mail:…"`, the query cut to its limit, without control characters, with the quotes
  * and backslashes that would end a clause escaped as Graph's $search wants.
  */
-export function searchClause(query: string): string {
+function searchClause(query: string): string {
   const term = query
     .replace(/\p{Cc}/gu, ' ')
     .trim()
