@@ -1,5 +1,5 @@
 import type { Storage } from 'botbuilder';
-import { NEW_ITEM_ETAG, type StateStorage } from '../../bot/state/stateStorage';
+import { ETagConflictError, NEW_ITEM_ETAG, type StateStorage } from '../../bot/state/stateStorage';
 import { contractBackends, type Fixture } from './backends';
 
 // Compile-time proof that botbuilder accepts the storages as its own Storage.
@@ -35,6 +35,8 @@ describe.each(backends)('state storage contract: $name', (backend) => {
       const won = results.findIndex((r) => r.status === 'fulfilled');
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      // Recognised by its type; the message is botbuilder's own MemoryStorage wording.
+      expect(lost.reason).toBeInstanceOf(ETagConflictError);
       expect(String(lost.reason.message)).toMatch(/eTag conflict/);
       expect((await f.stores.state.read(['k'])).k.n).toBe(won + 1);
     });

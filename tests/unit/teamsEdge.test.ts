@@ -8,7 +8,14 @@ import { ChatStateStore } from '../../bot/state/chatState';
 import { MemoryStateStorage } from '../../bot/state/memoryStateStorage';
 import { MemoryOnceGate } from '../../bot/infra/memory/memoryOnceGate';
 import { TeamsBot } from '../../bot/teams/bot';
-import { coreWorld, developer, manager, stranger, TEAMS_TENANT } from '../support/coreFixtures';
+import {
+  contosoSignIn,
+  coreWorld,
+  developer,
+  manager,
+  stranger,
+  TEAMS_TENANT,
+} from '../support/coreFixtures';
 
 /**
  * The Teams edge without a server: botbuilder's TestAdapter plays the channel, the core runs on memory
@@ -145,6 +152,46 @@ describe('the Teams edge, routed by bot/teams/routes.ts', () => {
       invoke('adaptiveCard/action', { action: { verb: 'confirm', data: { requestId: 'r9' } } }),
     );
     expect(JSON.stringify(missing.invokeResponse)).toContain("I can't find that request");
+  });
+
+  it('Confirm on the review card associates the tenant and answers with the decided card; a second Confirm says so', async () => {
+    const { turn, service } = await edge();
+    const opened = await service.openRequest(
+      manager,
+      { conversationId: 'conv-personal', isGroup: false },
+      contosoSignIn(),
+    );
+    if (!opened.ok) throw new Error(`not opened: ${opened.refusal.kind}`);
+    const click = (verb: string) =>
+      invoke('adaptiveCard/action', {
+        action: { type: 'Action.Execute', verb, data: { requestId: opened.value.id } },
+      });
+
+    const refreshed = await turn(click('refresh'));
+    expect(refreshed.invokeResponse).toMatchObject({
+      status: 200,
+      body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' },
+    });
+    expect(JSON.stringify(refreshed.invokeResponse)).toContain('"verb":"confirm"');
+
+    const confirmed = await turn(click('confirm'));
+    expect(confirmed.invokeResponse).toMatchObject({
+      status: 200,
+      body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' },
+    });
+    expect(JSON.stringify(confirmed.invokeResponse)).toContain('Contoso Ltd');
+    expect(JSON.stringify(confirmed.invokeResponse)).not.toContain('"verb":"confirm"');
+    expect(await service.find(opened.value.id)).toMatchObject({ state: 'completed' });
+
+    const again = await turn(click('confirm'));
+    expect(again.invokeResponse).toMatchObject({
+      status: 200,
+      body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' },
+    });
+    expect(JSON.stringify(again.invokeResponse)).toContain(
+      'This request was already completed by Nestor Wilke.',
+    );
+    expect(await service.find(opened.value.id)).toMatchObject({ state: 'completed' });
   });
 
   it('notify here in a personal chat explains where subscriptions belong; a Developer cannot subscribe a chat', async () => {
