@@ -27,13 +27,17 @@ export class AuthorizationCodes {
   private readonly live = new Map<string, { grant: AuthorizationGrant; expiresAt: number }>();
   private readonly spent = new Map<string, number>();
 
-  constructor(private readonly ttlMs: number = DEFAULT_AUTH_CODE_TTL_MS) {}
+  constructor(
+    private readonly ttlMs: number = DEFAULT_AUTH_CODE_TTL_MS,
+    private readonly onIssue?: (code: string) => void,
+  ) {}
 
   issue(grant: AuthorizationGrant): string {
     this.purge();
     // Opaque and long, like Entra ID's (which are encrypted blobs, not guessable ids).
     const code = `1.sandbox.${randomBytes(48).toString('base64url')}`;
     this.live.set(code, { grant, expiresAt: Date.now() + this.ttlMs });
+    this.onIssue?.(code);
     return code;
   }
 

@@ -1,5 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { type Handler, HttpError, type RunningServer, sendJson, serve } from './http';
+import type { IssuedSecrets } from './issued';
 import { type Claims, nowSeconds, SigningKey, unsignedToken } from './keys';
 
 /** `iss` of tokens the Bot Framework channels send to bots. */
@@ -47,6 +48,8 @@ export interface ChannelAuthEmulator {
 export async function startChannelAuth(options: {
   host: string;
   port?: number;
+  /** Where every channel token minted is recorded. */
+  issued?: IssuedSecrets;
 }): Promise<ChannelAuthEmulator> {
   const key = SigningKey.generate();
   let base = '';
@@ -67,7 +70,11 @@ export async function startChannelAuth(options: {
   base = `http://${options.host}:${running.port}`;
 
   let strangerKey: SigningKey | undefined;
-  const mintChannelToken = ({ appId, serviceUrl, forge }: MintChannelTokenOptions): string => {
+  const mintChannelToken = (mint: MintChannelTokenOptions): string => {
+    const token = mintOrForge(mint);
+    return options.issued ? options.issued.record('channelToken', token) : token;
+  };
+  const mintOrForge = ({ appId, serviceUrl, forge }: MintChannelTokenOptions): string => {
     const now = nowSeconds();
     const claims: Claims = {
       serviceurl: serviceUrl,

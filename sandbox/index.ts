@@ -6,6 +6,7 @@ import { CHANNEL_ISSUER, type ChannelTokenForgery, startChannelAuth } from './ch
 import { type ConnectorEmulator, startConnector } from './connector';
 import { type DemoDirectory, loadDemoDirectory } from '../demo/directory';
 import { type GraphFault, type GraphSettings, startGraph } from './graph';
+import { type IssuedSecret, IssuedSecrets } from './issued';
 import { BOT_FRAMEWORK_AUDIENCE, type MintSsoTokenOptions, startLogin } from './login';
 import { LOCAL_TAB_APP, type TabAppRegistration } from './tabApp';
 import { startTeamsHost } from './teamsHost';
@@ -31,6 +32,7 @@ export type { GraphFault, GraphSettings } from './graph';
 export { GLOBAL_ADMIN_ROLE_TEMPLATE_ID } from './graph';
 export type { HttpFault } from './http';
 export type { ChannelTokenForgery } from './channelAuth';
+export type { IssuedSecret, IssuedSecretKind } from './issued';
 export { CHANNEL_TOKEN_FORGERIES } from './channelAuth';
 export type { VerifyStateDelivery } from './tokenService';
 export type { MintSsoTokenOptions } from './login';
@@ -95,6 +97,12 @@ export interface Sandbox {
   mintChannelToken(opts: { appId: string; serviceUrl: string; forge?: ChannelTokenForgery }): string;
   /** Mints a Teams SSO token (`authentication.getAuthToken`) for a Teams user, or a doctored one for negative tests. */
   mintSsoToken(options: MintSsoTokenOptions): string;
+  /**
+   * Every secret the sandbox issued since it started, oldest first: tokens (channel, app, user, id, SSO), magic
+   * codes, authorization codes, the PKCE verifiers sent to its token endpoint, and the apps' secrets. For tests
+   * that look for one where it must never be (storage, logs, what the bot sends).
+   */
+  issuedSecrets(): IssuedSecret[];
   connector: ConnectorEmulator;
   tokenService: {
     /** The sign-in flow as a browser would do it; returns the 6-digit code shown. */
@@ -126,13 +134,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     signInAudience: options.tabApp?.signInAudience ?? 'AzureADandPersonalMicrosoftAccount',
   } as const;
   const tls = { cert: ca.serverCertPem, key: ca.serverKeyPem };
+  const issued = new IssuedSecrets();
+  if (options.botAppPassword) issued.record('clientSecret', options.botAppPassword);
+  issued.record('clientSecret', tabApp.clientSecret);
 
   const closers: (() => Promise<void>)[] = [];
   const close = async (): Promise<void> => {
     await Promise.all(closers.splice(0).map((c) => c()));
   };
   try {
-    const channelAuth = await startChannelAuth({ host, port: ports.channelAuth });
+    const channelAuth = await startChannelAuth({ host, port: ports.channelAuth, issued });
     closers.push(channelAuth.close);
     const login = await startLogin({
       host,
@@ -143,6 +154,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       botAppPassword: options.botAppPassword,
       tabApp,
       authCodeTtlMs: options.authCodeTtlMs,
+      issued,
     });
     closers.push(login.close);
     const verifyBearer = options.requireAuth ? (token: string) => login.verifyBotToken(token) : undefined;
@@ -162,6 +174,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         : undefined,
       magicCodeTtlMs: options.magicCodeTtlMs,
       magicCode: options.magicCode,
+      issued,
     });
     closers.push(tokenService.close);
     const graph = await startGraph({ host, port: ports.graph, tls, directory, login });
@@ -203,6 +216,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }),
       mintChannelToken: (opts) => channelAuth.mintChannelToken(opts),
       mintSsoToken: (opts) => login.mintSsoToken(opts),
+      issuedSecrets: () => issued.list(),
       connector,
       tokenService: {
         chooseAccount: (link, upn) => tokenService.chooseAccount(link, upn),

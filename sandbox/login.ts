@@ -4,6 +4,7 @@ import { AuthorizationCodes } from './authCodes';
 import { AuthorizationEndpoint } from './authorize';
 import { EntraError, entraErrorBody } from './entraErrors';
 import { type Handler, HttpError, readForm, type RunningServer, sendHtml, sendJson, serve } from './http';
+import type { IssuedSecretKind, IssuedSecrets } from './issued';
 import { type Claims, nowSeconds, SigningKey } from './keys';
 import { renderError } from './signInPage';
 import type { TabAppRegistration } from './tabApp';
@@ -62,6 +63,8 @@ export interface LoginOptions {
   tabApp: Required<TabAppRegistration>;
   /** How long an authorization code stays redeemable; default 10 minutes, as Entra ID's. */
   authCodeTtlMs?: number;
+  /** Where every token, code and PKCE verifier is recorded. */
+  issued?: IssuedSecrets;
 }
 
 const ENDPOINTS =
@@ -70,6 +73,8 @@ const ENDPOINTS =
 /** Entra ID's OpenID Connect endpoints: discovery, keys, authorize with its account picker, token. */
 export async function startLogin(options: LoginOptions): Promise<LoginEmulator> {
   const { directory, tabApp } = options;
+  const record = (kind: IssuedSecretKind, value: string): string =>
+    options.issued ? options.issued.record(kind, value) : value;
   const key = SigningKey.generate();
   let strangerKey: SigningKey | undefined;
   let origin = '';
@@ -89,10 +94,13 @@ export async function startLogin(options: LoginOptions): Promise<LoginEmulator> 
       now: nowSeconds(),
       clientId: mintOptions?.clientId,
     });
-    return { token: sign(claims), expiresAt: new Date(((claims.exp as number) ?? 0) * 1000) };
+    return {
+      token: record('userToken', sign(claims)),
+      expiresAt: new Date(((claims.exp as number) ?? 0) * 1000),
+    };
   };
 
-  const codes = new AuthorizationCodes(options.authCodeTtlMs);
+  const codes = new AuthorizationCodes(options.authCodeTtlMs, (code) => record('authCode', code));
   const authorization = new AuthorizationEndpoint({ directory, tabApp, codes });
   const grants = {
     tabApp,
@@ -100,12 +108,16 @@ export async function startLogin(options: LoginOptions): Promise<LoginEmulator> 
     botAppPassword: options.botAppPassword,
     codes,
     issuerFor,
-    sign: (claims: Claims) => sign(claims),
+    // The token endpoint signs only client credentials' tokens itself.
+    sign: (claims: Claims) => record('appToken', sign(claims)),
     graphAccessToken: (account: SignInAccount, clientId: string) =>
       mintUserToken(account, undefined, { clientId }).token,
     idToken: (account: SignInAccount, clientId: string, nonce: string | undefined) =>
-      sign(
-        idTokenClaims(account, { issuer: issuerFor(account.tenantId), clientId, nonce, now: nowSeconds() }),
+      record(
+        'idToken',
+        sign(
+          idTokenClaims(account, { issuer: issuerFor(account.tenantId), clientId, nonce, now: nowSeconds() }),
+        ),
       ),
   };
 
@@ -154,6 +166,8 @@ export async function startLogin(options: LoginOptions): Promise<LoginEmulator> 
 
   const token = async (req: Parameters<Handler>[0], authority: Authority): Promise<object> => {
     const form = await readForm(req, 64 * 1024);
+    const verifier = form.get('code_verifier');
+    if (verifier) record('pkceVerifier', verifier);
     try {
       return issueTokens(grants, req, form, authority, issuerTenant(authority));
     } catch (err) {
@@ -185,7 +199,7 @@ export async function startLogin(options: LoginOptions): Promise<LoginEmulator> 
       const otherTenant = typeof overrides.tid === 'string' && !('iss' in overrides);
       const changes = otherTenant ? { iss: issuerFor(overrides.tid as string), ...overrides } : overrides;
       const signer = signWith === 'unknownKey' ? (strangerKey ??= SigningKey.generate()) : key;
-      return sign(withOverrides(claims, changes), signer, header);
+      return record('ssoToken', sign(withOverrides(claims, changes), signer, header));
     },
     verifyBotToken(token) {
       const claims = key.verify(token, { audience: BOT_FRAMEWORK_AUDIENCE });

@@ -13,6 +13,7 @@ import {
   sendJson,
   serve,
 } from './http';
+import type { IssuedSecrets } from './issued';
 import type { LoginEmulator } from './login';
 import {
   findAccountLink,
@@ -80,6 +81,8 @@ export interface TokenServiceOptions {
   mintChannelToken?: (serviceUrl: string) => string;
   magicCodeTtlMs?: number;
   magicCode?: () => string;
+  /** Where every magic code is recorded (the tokens are the login emulator's). */
+  issued?: IssuedSecrets;
 }
 
 const SIGN_IN_FLOW_TTL_MS = 60 * 60 * 1000;
@@ -259,6 +262,7 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
     let code: string;
     do code = options.magicCode?.() ?? String(randomInt(0, 1_000_000)).padStart(6, '0');
     while (codes.has(code));
+    options.issued?.record('magicCode', code);
     codes.set(code, {
       ...options.login.mintUserToken(account),
       account,

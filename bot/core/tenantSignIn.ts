@@ -13,6 +13,8 @@ export interface CodeRedeemer {
 
 /** A sign-in card this person was shown, and when. */
 export interface PendingSignIn {
+  /** Tells this sign-in from the person's others in the chat, whatever the clock says (absent: one started before). */
+  id?: string;
   startedAt: string;
 }
 
@@ -22,7 +24,10 @@ export interface SignInAttempt {
   /** Whatever the person or Teams sent: a 6-digit code typed, or the state of signin/verifyState. */
   code: string;
   pending: PendingSignIn | undefined;
-  /** Names this delivery (conversation, user, code): Teams may deliver it more than once, to any process. */
+  /**
+   * Names this delivery (conversation, user, sign-in), never by its code, which a stored key must not carry:
+   * Teams may deliver it more than once, to any process.
+   */
   deliveryKey: string;
 }
 

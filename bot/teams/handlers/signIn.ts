@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { CardFactory } from 'botbuilder';
 import { requestCard, userSearchCard } from '../../../cards';
 import type { Association, TenantRequest } from '../../core/model';
@@ -27,6 +28,7 @@ export async function showSignInCard(turn: PersonTurn, toManage?: Association): 
   const link = await new TokenService(turn.context, app.connectionName).freshSignInLink();
   await turn.state.update((s) => {
     s.signIn = {
+      id: randomUUID(),
       startedAt: app.clock.now().toISOString(),
       ...(toManage ? { manage: toManage.tenantId } : {}),
     };
@@ -95,8 +97,9 @@ async function completeSignIn(turn: PersonTurn, code: string): Promise<void> {
     where: whereOf(activity),
     code,
     pending,
-    // Per sign-in as well as per code: the token service may hand out a code again later.
-    deliveryKey: `signin:${activity.conversation.id}:${activity.from.id}:${pending?.startedAt ?? ''}:${code}`,
+    // Per sign-in (the token service may hand out a code again later), and not per code: the key is stored,
+    // and a code is a credential. One code of a sign-in is redeemed at a time; a rejected one is let go.
+    deliveryKey: `signin:${activity.conversation.id}:${activity.from.id}:${pending?.id ?? pending?.startedAt ?? ''}`,
   };
   if (pending?.manage) return startManaging(turn, attempt, pending.manage);
   const result = await app.signIn.complete(attempt, new TokenService(turn.context, app.connectionName));
