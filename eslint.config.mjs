@@ -30,6 +30,15 @@ const io = {
 const outsideCore = { group: ['../*'], message: 'The core depends on nothing outside it.' };
 
 const only = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+// no-restricted-imports sees static imports only: a dynamic import() or require() of the sandbox is refused too.
+const noDynamicSandbox = {
+  'no-restricted-syntax': [
+    'error',
+    ...['ImportExpression > Literal', "CallExpression[callee.name='require'] > Literal:first-child"].map(
+      (node) => ({ selector: `${node}[value=/(^|\\/)sandbox(\\/|$)/]`, message: sandbox.message }),
+    ),
+  ],
+};
 
 export default tseslint.config(
   {
@@ -51,6 +60,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       ...only(sdk, web, sandbox, demo),
+      ...noDynamicSandbox,
     },
   },
   { files: ['bot/core/**'], rules: only(sdk, web, sandbox, demo, io, outsideCore) },
@@ -63,6 +73,9 @@ export default tseslint.config(
   // Developer tools may read the demo tenants (the Playground plays its people).
   { files: ['scripts/**'], rules: only(sdk, web, sandbox) },
   // The emulators, the tests and the benchmarks stand outside the product and may reach into any part.
-  { files: ['sandbox/**', 'demo/**', 'tests/**', 'bench/**'], rules: { 'no-restricted-imports': 'off' } },
+  {
+    files: ['sandbox/**', 'demo/**', 'tests/**', 'bench/**'],
+    rules: { 'no-restricted-imports': 'off', 'no-restricted-syntax': 'off' },
+  },
   { files: ['**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );
