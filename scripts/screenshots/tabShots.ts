@@ -74,6 +74,9 @@ export async function takeTabShots(outDir: string): Promise<string[]> {
     await tab.evaluate(`document.getElementById('review').scrollIntoView()`);
     await shoot('tab-removal.png');
     await press(page, tab, 'Cancel');
+    // Cancel's answer redraws the review and then the overview: leaving before both would race the redraw.
+    await tab.waitForSelector('#review :text("Nothing was removed")');
+    await tab.waitForSelector('#overview :text("No request is waiting")');
 
     await click(page, tab, 'nav a[data-page="history"]');
     await tab.waitForSelector('#history tbody tr');
