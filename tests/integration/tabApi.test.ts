@@ -1,4 +1,5 @@
 import { answerOf, signInWithPicker } from '../support/entraAccountPicker';
+import { reviewCardFor } from '../support/flows';
 import { startWorld, type World } from '../support/world';
 
 const CONTOSO_ID = 'c0a1b2c3-1111-4d2e-9f00-c0c0c0c0c0c0';
@@ -189,6 +190,36 @@ describe('the Tenants tab API (real server, sandbox Entra ID and Graph, Redis)',
         headers: { authorization: `Bearer ${ssoToken()}` },
       });
       expect(asNestor.status).toBe(403);
+    });
+
+    test('a Confirm in the tab and one in the chat for the same tenant, at once: one association, and the other is told (R8)', async () => {
+      const lidia = world.teams.user('Lidia Holloway');
+      const chat = world.teams.personalChat(nestor());
+      const [chatReview, tabSignIn] = await Promise.all([
+        reviewCardFor(world, nestor(), chat, 'adele@fabrikam.com'),
+        startSignIn(lidia).then(async (url) => callback(await picked(url, 'grady@fabrikam.com'))),
+      ]);
+      expect(tabSignIn).toEqual({ ok: true, requestId: expect.any(String) });
+
+      const [inChat, inTab] = await Promise.all([
+        world.teams.press(nestor(), chat, chatReview, 'confirm').then((d) => JSON.stringify(d.body)),
+        fetch(tabUrl(`/tab/api/requests/${tabSignIn.requestId}/confirm`), {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${ssoToken({ user: lidia, audience: audience() })}`,
+            'content-type': 'application/json',
+          },
+          body: '{}',
+        }).then(async (r) => JSON.stringify(await r.json())),
+      ]);
+      const outcomes = [inChat, inTab].map((b) =>
+        b.includes('is already associated with') ? 'told' : b.includes('Associated by') ? 'associated' : b,
+      );
+      expect(outcomes.sort()).toEqual(['associated', 'told']);
+
+      const { body } = await overview(`Bearer ${ssoToken()}`);
+      const tenants = body.tenants as { organization: string }[];
+      expect(tenants.filter((t) => t.organization === 'Fabrikam, Inc.')).toHaveLength(1);
     });
 
     test('a Developer cannot start the pop-up (R1)', async () => {
