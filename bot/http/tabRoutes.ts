@@ -124,6 +124,7 @@ export function registerTabRoutes(server: Server, deps: TabRoutesDeps): void {
   server.get('/tab', (_req: Request, res: Response, next: Next) => {
     if (!existsSync(join(dir, 'index.html'))) {
       // Started from sources without `npm start` or `npm run build`, which bundle the page first.
+      secure(res);
       res.json(503, { error: 'The Tenants tab is not built: run npm run build:tab.' });
       return next(false);
     }
@@ -135,6 +136,7 @@ export function registerTabRoutes(server: Server, deps: TabRoutesDeps): void {
     // Only the table's own entries: `constructor` or `__proto__` would otherwise name Object's.
     const type = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
     if (!type) {
+      secure(res);
       res.json(404, { error: 'Not found' });
       return next(false);
     }

@@ -158,6 +158,30 @@ describe('the tab API’s Users, Remove and History calls take a Teams SSO token
     expect(nestor.status).toBe(200);
   });
 
+  test('every answer under /tab carries the CSP: Teams may frame it, scripts from its own origin only', async () => {
+    const answers = [
+      await fetch(tab.url('/tab')),
+      await fetch(tab.url('/tab/app.js')),
+      await fetch(tab.url('/tab/not-an-asset.js')),
+      await fetch(tab.url('/tab/constructor')),
+      await fetch(tab.url('/tab/api/overview')),
+      await fetch(tab.url('/tab/api/overview'), { headers: { authorization: `Bearer ${tab.ssoToken()}` } }),
+      await fetch(tab.url('/tab/auth/start?session=not-a-session')),
+      await fetch(tab.url('/tab/auth/callback'), { method: 'POST', body: 'state=x&code=y' }),
+    ];
+    for (const answer of answers) {
+      const csp = answer.headers.get('content-security-policy') ?? '';
+      expect({ url: answer.url, status: answer.status, csp }).toEqual({
+        url: answer.url,
+        status: answer.status,
+        csp: expect.stringMatching(
+          /script-src 'self';.*frame-ancestors [^;]*https:\/\/teams\.microsoft\.com/,
+        ),
+      });
+      expect(csp).not.toContain('unsafe-inline');
+    }
+  });
+
   test('ids in the path that are not a user’s are refused without a lookup', async () => {
     const reply = await tab.call<{ error: string }>('PUT', '/tab/api/users/not-a-tenant/%7B%7D/roles', {
       as: 'Nestor Wilke',
