@@ -34,7 +34,7 @@ import { RedisSignInSessions } from './tab/redisSignInSessions';
 import { MemorySignInSessions, type SignInSessions } from './tab/signInSessions';
 import { settlesWithin } from './shutdown';
 import { AccountUsers } from './core/accountUsers';
-import { Attempts } from './core/attempts';
+import { attemptLimitsOf, Attempts } from './core/attempts';
 import { MemoryAttemptLimiter } from './infra/memory/memoryAttemptLimiter';
 import { RedisAttemptLimiter } from './infra/redis/redisAttemptLimiter';
 import { GraphUserSearch } from './infra/graph/graphUserSearch';
@@ -115,7 +115,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         signIn,
         users,
         userSearch: new GraphUserSearch({ baseUrl: config.graphUrl, fetchOptions: graphFetch }),
-        attempts: new Attempts(storage.attempts),
+        attempts: new Attempts(storage.attempts, attemptLimitsOf(config.attemptsPerMinute)),
         sessions: storage.tabSessions,
         clock,
         origin: () => publicUrlOf(config, port),
@@ -130,7 +130,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       signIn,
       users,
       userSearch: new GraphUserSearch({ baseUrl: config.graphUrl, fetchOptions: graphFetch }),
-      attempts: new Attempts(storage.attempts),
+      attempts: new Attempts(storage.attempts, attemptLimitsOf(config.attemptsPerMinute)),
       subscriptions: new Subscriptions({
         account,
         members: stores.members,

@@ -78,6 +78,8 @@ export interface Config {
   logLevel: LogLevel;
   /** After SIGTERM, /readyz answers 503 this long before the listener closes, so no new turns are routed here. */
   shutdownDelayMs: number;
+  /** Sign-ins each person may start, and directory searches each may run, in a minute. */
+  attemptsPerMinute: number;
 }
 
 const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
@@ -154,6 +156,7 @@ export function loadConfig(env: Env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     // Local mode has no load balancer to tell.
     shutdownDelayMs: integer(env, 'SHUTDOWN_DELAY_SECONDS', localMode ? 0 : 5, 0, 60) * 1000,
+    attemptsPerMinute: integer(env, 'ATTEMPTS_PER_MINUTE', 10, 1, 1_000_000),
   };
 }
 

@@ -2,22 +2,35 @@ import type { Person } from './model';
 import type { AttemptLimiter } from './ports';
 import { ok, refuse, type Result } from './result';
 
+export type AttemptKind = 'signIn' | 'directorySearch';
+
+export type AttemptLimits = Record<AttemptKind, { limit: number; windowMs: number }>;
+
 /**
  * What one person may do so often, and no more: each costs a call to Entra ID or Microsoft Graph made on
  * their behalf, and a loop of them (a script, a stuck client) would spend the tenant's Graph quota.
  */
-export const ATTEMPT_LIMITS = {
+export const ATTEMPT_LIMITS: AttemptLimits = {
   signIn: { limit: 10, windowMs: 60_000 },
   directorySearch: { limit: 10, windowMs: 60_000 },
-} as const;
+};
 
-export type AttemptKind = keyof typeof ATTEMPT_LIMITS;
+/** The limits with `perMinute` of each (ATTEMPTS_PER_MINUTE). */
+export function attemptLimitsOf(perMinute: number): AttemptLimits {
+  return {
+    signIn: { limit: perMinute, windowMs: 60_000 },
+    directorySearch: { limit: perMinute, windowMs: 60_000 },
+  };
+}
 
 export class Attempts {
-  constructor(private readonly limiter: AttemptLimiter) {}
+  constructor(
+    private readonly limiter: AttemptLimiter,
+    private readonly limits: AttemptLimits = ATTEMPT_LIMITS,
+  ) {}
 
   async allow(kind: AttemptKind, person: Person): Promise<Result<void>> {
-    const { limit, windowMs } = ATTEMPT_LIMITS[kind];
+    const { limit, windowMs } = this.limits[kind];
     const key = `${kind}:${person.tenantId.toLowerCase()}/${person.objectId}`;
     const { allowed, retryAfterMs } = await this.limiter.attempt(key, limit, windowMs);
     if (allowed) return ok(undefined);

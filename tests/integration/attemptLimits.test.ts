@@ -36,6 +36,21 @@ describe('limits on what one person can make the bot do on their behalf', () => 
     expect(oauthLink(theirs)).toBeDefined();
   });
 
+  it('ATTEMPTS_PER_MINUTE sets the limit for a deployment', async () => {
+    const strict = await startWorld({ env: { ATTEMPTS_PER_MINUTE: '2' } });
+    try {
+      const nestor = strict.teams.user('Nestor Wilke');
+      const chat = strict.teams.personalChat(nestor);
+      for (let i = 0; i < 2; i++)
+        expect(oauthLink((await strict.teams.say(nestor, chat, 'associate tenant'))[0])).toBeDefined();
+      const [paused] = await strict.teams.say(nestor, chat, 'associate tenant');
+      expect(oauthLink(paused)).toBeUndefined();
+      expect(paused?.text).toMatch(/That's a lot of sign-ins started in a minute/);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('directory searches are limited the same way, and the search card says so', async () => {
     // Lidia (Nestor has used up his sign-ins above).
     const lidia = world.teams.user('Lidia Holloway');

@@ -44,6 +44,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ REDIS_URL: 'not a url' })).toThrow(/REDIS_URL must be a URL/);
     expect(() => loadConfig({ BOT_TYPE: 'Shared' })).toThrow(/BOT_TYPE must be one of/);
     expect(() => loadConfig({ BOOTSTRAP_MANAGERS: 'nestor@adatum.example' })).toThrow(/BOOTSTRAP_MANAGERS/);
+    expect(() => loadConfig({ ATTEMPTS_PER_MINUTE: '0' })).toThrow(
+      /ATTEMPTS_PER_MINUTE must be a whole number/,
+    );
+  });
+
+  it('each person may start 10 sign-ins and run 10 searches a minute unless ATTEMPTS_PER_MINUTE says otherwise', () => {
+    expect(loadConfig({}).attemptsPerMinute).toBe(10);
+    expect(loadConfig({ ATTEMPTS_PER_MINUTE: '30' }).attemptsPerMinute).toBe(30);
   });
 
   it('REDIS_CLUSTER=true makes REDIS_URL one node of a Redis Cluster, whose only database is 0', () => {
