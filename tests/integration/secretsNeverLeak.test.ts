@@ -3,7 +3,7 @@ import { connectRedis } from '../../bot/redis/connection';
 import type { IssuedSecret, IssuedSecretKind, RecordedActivity } from '../../sandbox';
 import { answerOf, signInWithPicker } from '../support/entraAccountPicker';
 import { signInToManage } from '../support/flows';
-import { TabClient } from '../support/tabClient';
+import { signInResultOf, TabClient } from '../support/tabClient';
 import { captureLog, type CapturedLog } from '../support/testLog';
 import { cardOf, oauthLink, visibleText, type Delivery } from '../support/teamsChannel';
 import { startWorld, type World } from '../support/world';
@@ -245,15 +245,7 @@ describe('secrets never leak (real server, sandbox Entra ID, token service and c
       where: `the tab's answer to POST /tab/auth/callback (${response.status})`,
       text: `${JSON.stringify([...response.headers])}\n${html}`,
     });
-    const meta = /<meta name="sign-in-result" content="([^"]*)"/.exec(html)?.[1] ?? '';
-    return JSON.parse(
-      meta
-        .replace(/&quot;/g, '"')
-        .replace(/&#39;/g, "'")
-        .replace(/&lt;/g, '<')
-        .replace(/&gt;/g, '>')
-        .replace(/&amp;/g, '&'),
-    ) as Record<string, unknown>;
+    return signInResultOf(html);
   }
 
   /** Signs in on the token service's page as `upn` and returns the code shown. */

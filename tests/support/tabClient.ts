@@ -112,16 +112,7 @@ export class TabClient {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(params).toString(),
     });
-    const html = await response.text();
-    const meta = /<meta name="sign-in-result" content="([^"]*)"/.exec(html)?.[1] ?? '';
-    return JSON.parse(
-      meta
-        .replace(/&quot;/g, '"')
-        .replace(/&#39;/g, "'")
-        .replace(/&lt;/g, '<')
-        .replace(/&gt;/g, '>')
-        .replace(/&amp;/g, '&'),
-    ) as SignInAnswer | { ok: false; message: string };
+    return signInResultOf(await response.text()) as SignInAnswer | { ok: false; message: string };
   }
 
   /** "Associate another Azure AD tenant" as `as`, signing in as `upn`, and Confirm. */
@@ -155,4 +146,17 @@ export class TabClient {
     if (started.status !== 200) throw new Error(`No sign-in: ${JSON.stringify(started.body)}`);
     return this.popUp(started.body.url, upn);
   }
+}
+
+/** The outcome the callback page carries for the tab, in its `sign-in-result` meta tag (HTML-escaped JSON). */
+export function signInResultOf(html: string): Record<string, unknown> {
+  const meta = /<meta name="sign-in-result" content="([^"]*)"/.exec(html)?.[1] ?? '';
+  return JSON.parse(
+    meta
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&'),
+  ) as Record<string, unknown>;
 }
