@@ -141,6 +141,43 @@ describe('the Tenants tab, in a browser, through the Teams host page', () => {
     }
   });
 
+  test('Cancel answered after the person went on to History: the review is drawn over no other page', async () => {
+    const { page, tab } = await openTab('nestor');
+    // The server's answer to Cancel is held, as on a slow network, until the person is on History.
+    let cancelled!: () => void;
+    const cancelSent = new Promise<void>((resolve) => (cancelled = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/tab/api/requests/*/cancel', async (route) => {
+      cancelled();
+      await released;
+      await route.continue();
+    });
+    try {
+      await associateThroughPopUp(page, tab, 'megan@contoso.com');
+      await waitForText(tab, '#review-heading', 'Review the tenant');
+      await press(page, tab, 'Cancel', '#review');
+      await cancelSent;
+      await click(page, tab, 'nav a[data-page="history"]');
+      await waitForText(tab, '#history-heading', 'newest first');
+
+      const answered = page.waitForEvent('requestfinished', (request) => request.url().endsWith('/cancel'));
+      release();
+      await answered;
+      // The tab draws an answer as soon as it has it: were it to, a second is ample to see it.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(await tab.innerText('#title')).toBe('History');
+      expect(await tab.$('#review')).toBeNull();
+      expect(await tab.$('#overview')).toBeNull();
+      expect(await tab.$('#history-heading')).not.toBeNull();
+      // Nor is Cancel's notice said there.
+      expect(await tab.innerText('#status')).not.toContain('Cancelled');
+    } finally {
+      release();
+      await page.close();
+    }
+  });
+
   test('opened outside Teams, the tab says how to open it in Teams; its pages allow no inline script', async () => {
     const response = await fetch(`${bot.origin.replace('127.0.0.1', 'localhost')}/tab`);
     const csp = response.headers.get('content-security-policy') ?? '';

@@ -13,8 +13,11 @@ export class HistoryPage {
   constructor(private readonly shell: Shell) {}
 
   async show(): Promise<void> {
+    // The buttons drawn below belong to this visit too: their answers are for this page alone.
+    const stillHere = this.shell.visit();
     try {
       const page = await api<HistoryPageAnswer>('/tab/api/history');
+      if (!stillHere()) return;
       const rows = h('tbody', {});
       const older = h('button', { type: 'button', id: 'older' }, 'Show older events');
       const csv = h('button', { type: 'button', id: 'download-csv' }, 'Download CSV');
@@ -58,29 +61,34 @@ export class HistoryPage {
         else older.remove();
       };
       append(page);
+      const say = (text: string) => {
+        if (stillHere()) this.shell.setStatus(text);
+      };
       if (page.next) section.append(h('p', {}, older));
       older.addEventListener('click', () => {
         const before = older.dataset.before ?? '';
         const first = rows.children.length;
         void api<HistoryPageAnswer>(`/tab/api/history?before=${encodeURIComponent(before)}`).then(
           (next) => {
+            if (!stillHere()) return;
             append(next);
             // The first of the older events, so reading goes on where it stopped.
             (rows.children[first] as HTMLElement | undefined)?.setAttribute('tabindex', '-1');
             (rows.children[first] as HTMLElement | undefined)?.focus();
           },
-          (error: unknown) => this.shell.setStatus(messageOf(error)),
+          (error: unknown) => say(messageOf(error)),
         );
       });
       csv.addEventListener('click', () => {
         this.shell.setStatus('Preparing the download…');
         void download('/tab/api/history.csv').then(
-          (name) => this.shell.setStatus(`Downloaded ${name}.`),
-          (error: unknown) => this.shell.setStatus(messageOf(error)),
+          (name) => say(`Downloaded ${name}.`),
+          (error: unknown) => say(messageOf(error)),
         );
       });
       this.shell.content.replaceChildren(section);
     } catch (error) {
+      if (!stillHere()) return;
       this.shell.content.replaceChildren();
       this.shell.setStatus(messageOf(error));
     }

@@ -12,12 +12,18 @@ const main = document.getElementById('main') as HTMLElement;
 const content = h('div', { id: 'page' });
 let theme: TeamsTheme = 'default';
 let current: PageName = 'tenants';
+// One more each time a link is followed: a page's answers count only while it is the same.
+let visits = 0;
 let isManager = false;
 
 const shell: Shell = {
   content,
   theme: () => theme,
   setStatus: showStatus,
+  visit: () => {
+    const visit = visits;
+    return () => visit === visits;
+  },
 };
 const tenants = new TenantsPage(shell);
 const users = new UsersPage(shell);
@@ -72,6 +78,7 @@ function navigation(): HTMLElement {
 }
 
 async function show(name: PageName, moved = false): Promise<void> {
+  const visit = ++visits;
   current = name;
   markCurrent();
   showStatus('');
@@ -84,6 +91,8 @@ async function show(name: PageName, moved = false): Promise<void> {
   } else {
     await history.show();
   }
+  // Another link was followed meanwhile: that page says when it is ready.
+  if (visit !== visits) return;
   main.setAttribute('aria-busy', 'false');
   // After following a link, reading starts at the new page's title.
   if (moved) document.getElementById('title')?.focus();

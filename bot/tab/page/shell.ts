@@ -11,7 +11,16 @@ export interface Shell {
   readonly content: HTMLElement;
   theme(): TeamsTheme;
   setStatus(text: string): void;
+  /** The page now showing, taken before waiting on the server: see `Visit`. */
+  visit(): Visit;
 }
+
+/**
+ * Whether the person is still on the page where they asked. The server can answer after they followed a
+ * link (to another page, or to this one anew): that answer is drawn nowhere, not even as a status line, or
+ * it would show over the page they are on now.
+ */
+export type Visit = () => boolean;
 
 /** The words for what went wrong: the server's when it said any, else that nothing was changed. */
 export function messageOf(error: unknown): string {

@@ -1,6 +1,6 @@
 import { h, paragraphs } from './dom';
 import { renderCard } from './review';
-import { messageOf, wasClosed, type Shell } from './shell';
+import { messageOf, wasClosed, type Shell, type Visit } from './shell';
 import { api, signInPopUp } from './teams';
 import { overviewView, type Overview } from './view';
 
@@ -24,9 +24,10 @@ export class TenantsPage {
   constructor(private readonly shell: Shell) {}
 
   /** The overview as it stands, above the review shown. */
-  async show(): Promise<Overview | undefined> {
+  async show(stillHere: Visit = this.shell.visit()): Promise<Overview | undefined> {
     try {
       const overview = await api<Overview>('/tab/api/overview');
+      if (!stillHere()) return overview;
       const content = overviewView(overview, {
         associate: () => void this.associate(),
         remove: (tenantId) => void this.remove(tenantId),
@@ -44,7 +45,7 @@ export class TenantsPage {
       }
       return overview;
     } catch (error) {
-      this.shell.setStatus(messageOf(error));
+      if (stillHere()) this.shell.setStatus(messageOf(error));
       return undefined;
     }
   }
@@ -56,13 +57,18 @@ export class TenantsPage {
 
   /** "Associate another Azure AD tenant": a sign-in pop-up for the tenant, then its review here. */
   private async associate(): Promise<void> {
+    const stillHere = this.shell.visit();
     try {
       const { url } = await api<{ url: string }>('/tab/api/sign-ins', { method: 'POST', body: {} });
+      // No pop-up for a page the person left, nor a review after it: the request waits in the overview.
+      if (!stillHere()) return;
       this.shell.setStatus('Sign in to the tenant you want to associate, in the window that opened.');
       const result = JSON.parse(await signInPopUp(url)) as SignInResult;
+      if (!stillHere()) return;
       if (!result.ok) return this.shell.setStatus(result.message);
-      await this.open(result.requestId);
+      await this.open(result.requestId, stillHere);
     } catch (error) {
+      if (!stillHere()) return;
       this.shell.setStatus(
         wasClosed(error) ? 'The sign-in was closed. Nothing was associated.' : messageOf(error),
       );
@@ -71,40 +77,49 @@ export class TenantsPage {
 
   /** Remove on a tenant: its review, with what removing it takes away, before anything happens (R12). */
   private async remove(tenantId: string): Promise<void> {
+    const stillHere = this.shell.visit();
     try {
       const { requestId } = await api<{ requestId: string }>('/tab/api/removals', {
         method: 'POST',
         body: { tenantId },
       });
-      await this.open(requestId);
-      await this.show();
+      await this.open(requestId, stillHere);
+      await this.show(stillHere);
     } catch (error) {
-      this.shell.setStatus(messageOf(error));
+      if (stillHere()) this.shell.setStatus(messageOf(error));
     }
   }
 
-  private async open(requestId: string): Promise<void> {
+  private async open(requestId: string, stillHere: Visit = this.shell.visit()): Promise<void> {
     try {
-      this.showReview(await api<Review>(`/tab/api/requests/${encodeURIComponent(requestId)}`));
+      const review = await api<Review>(`/tab/api/requests/${encodeURIComponent(requestId)}`);
+      if (!stillHere()) return;
+      this.showReview(review);
       this.shell.setStatus('');
     } catch (error) {
-      this.shell.setStatus(messageOf(error));
+      if (stillHere()) this.shell.setStatus(messageOf(error));
     }
   }
 
   private async act(verb: string): Promise<void> {
     const review = this.review;
     if (!review) return;
+    const stillHere = this.shell.visit();
     try {
       const next = await api<Review>(`/tab/api/requests/${encodeURIComponent(review.requestId)}/${verb}`, {
         method: 'POST',
         body: {},
       });
+      if (!stillHere()) {
+        // Drawn nowhere, but known: back on Tenants, a review that is done is not offered again.
+        if (this.review === review) this.review = next;
+        return;
+      }
       this.showReview(next);
       this.shell.setStatus(next.notice ?? '');
-      await this.show();
+      await this.show(stillHere);
     } catch (error) {
-      this.shell.setStatus(messageOf(error));
+      if (stillHere()) this.shell.setStatus(messageOf(error));
     }
   }
 

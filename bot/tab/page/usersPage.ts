@@ -1,6 +1,6 @@
 import { openDialog } from './dialog';
 import { h, paragraphs } from './dom';
-import { messageOf, wasClosed, type Shell } from './shell';
+import { messageOf, wasClosed, type Shell, type Visit } from './shell';
 import { api, ApiError, signInPopUp } from './teams';
 import { nameOf, userKey, usersView, type AccountUser, type TenantUsers, type UsersView } from './usersView';
 
@@ -12,9 +12,11 @@ export class UsersPage {
 
   constructor(private readonly shell: Shell) {}
 
-  async show(): Promise<void> {
+  async show(stillHere: Visit = this.shell.visit()): Promise<void> {
     try {
-      this.view = await api<UsersView>('/tab/api/users');
+      const view = await api<UsersView>('/tab/api/users');
+      if (!stillHere()) return;
+      this.view = view;
       this.shell.content.replaceChildren(
         usersView(this.view, {
           signIn: (tenant, query) => void this.signIn(tenant, query),
@@ -25,6 +27,7 @@ export class UsersPage {
         }),
       );
     } catch (error) {
+      if (!stillHere()) return;
       this.shell.content.replaceChildren();
       this.shell.setStatus(messageOf(error));
     }
@@ -32,23 +35,29 @@ export class UsersPage {
 
   /** The pop-up, as for an association: signed in to the tenant as one of its Managers, its search done. */
   private async signIn(tenant: TenantUsers, query?: string): Promise<void> {
+    const stillHere = this.shell.visit();
     try {
       const { url } = await api<{ url: string }>('/tab/api/users/sign-ins', {
         method: 'POST',
         body: { tenantId: tenant.tenantId, ...(query ? { query } : {}) },
       });
+      // No pop-up for a page the person left; nor its search after it: the sign-in shows when they come back.
+      if (!stillHere()) return;
       this.shell.setStatus(
         `Sign in to ${tenant.organization}, in the window that opened, as one of its users who is a Manager.`,
       );
       const result = JSON.parse(await signInPopUp(url)) as SignInResult;
+      if (!stillHere()) return;
       if (!result.ok) return this.shell.setStatus(result.message);
-      await this.show();
+      await this.show(stillHere);
+      if (!stillHere()) return;
       const signedIn = this.view?.managing;
       this.shell.setStatus(
         result.notice ?? (signedIn ? `Signed in to ${signedIn.organization} as ${signedIn.signedInAs}.` : ''),
       );
       this.section(tenant.tenantId)?.querySelector<HTMLElement>('.found, .manage-line button')?.focus();
     } catch (error) {
+      if (!stillHere()) return;
       this.shell.setStatus(
         wasClosed(error) ? 'The sign-in was closed. Nothing was changed.' : messageOf(error),
       );
@@ -63,17 +72,22 @@ export class UsersPage {
     if (users.length === 0 || roles.length === 0) {
       return this.shell.setStatus('Pick at least one person to add, and at least one role.');
     }
-    await this.change(() =>
-      api<{ notice: string }>('/tab/api/users', {
-        method: 'POST',
-        body: { tenantId: tenant.tenantId, users, roles },
-      }),
+    const stillHere = this.shell.visit();
+    await this.change(
+      () =>
+        api<{ notice: string }>('/tab/api/users', {
+          method: 'POST',
+          body: { tenantId: tenant.tenantId, users, roles },
+        }),
+      stillHere,
     );
-    this.section(tenant.tenantId)?.querySelector<HTMLElement>('h2')?.focus();
+    if (stillHere()) this.section(tenant.tenantId)?.querySelector<HTMLElement>('h2')?.focus();
   }
 
   /** Change roles: the user's roles replaced at once (R13 refused in the dialog itself). */
   private changeRoles(user: AccountUser): void {
+    // The dialog belongs to this visit: saved after the person left, it changes the roles, draws nothing.
+    const stillHere = this.shell.visit();
     const roles = this.view?.roles ?? [];
     const boxes = roles.map((role) =>
       h(
@@ -92,13 +106,15 @@ export class UsersPage {
       ],
       confirm: 'Save',
       onConfirm: () =>
-        this.refusalOf(() =>
-          api<{ notice: string }>(`/tab/api/users/${path(user)}/roles`, {
-            method: 'PUT',
-            body: {
-              roles: [...fieldset.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value),
-            },
-          }),
+        this.refusalOf(
+          () =>
+            api<{ notice: string }>(`/tab/api/users/${path(user)}/roles`, {
+              method: 'PUT',
+              body: {
+                roles: [...fieldset.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value),
+              },
+            }),
+          stillHere,
         ),
       focusAfter: () => this.button('data-change-roles', user),
     });
@@ -106,6 +122,7 @@ export class UsersPage {
 
   /** Remove: out of the account, still in their directory (R13 refused in the dialog itself). */
   private remove(user: AccountUser, tenant: TenantUsers): void {
+    const stillHere = this.shell.visit();
     const account = this.view?.account ?? 'the account';
     openDialog({
       title: `Remove ${nameOf(user)} from ${account}?`,
@@ -118,30 +135,43 @@ export class UsersPage {
       confirm: 'Remove',
       destructive: true,
       onConfirm: () =>
-        this.refusalOf(() => api<{ notice: string }>(`/tab/api/users/${path(user)}`, { method: 'DELETE' })),
+        this.refusalOf(
+          () => api<{ notice: string }>(`/tab/api/users/${path(user)}`, { method: 'DELETE' }),
+          stillHere,
+        ),
       focusAfter: () => this.section(tenant.tenantId)?.querySelector<HTMLElement>('h2') ?? null,
     });
   }
 
   /** A change, then the page as it is now with what the server said on top. */
-  private async change(call: () => Promise<{ notice: string }>): Promise<void> {
+  private async change(
+    call: () => Promise<{ notice: string }>,
+    stillHere: Visit = this.shell.visit(),
+  ): Promise<void> {
     try {
       const { notice } = await call();
-      await this.show();
-      this.shell.setStatus(notice);
+      await this.show(stillHere);
+      if (stillHere()) this.shell.setStatus(notice);
     } catch (error) {
-      this.shell.setStatus(messageOf(error));
+      if (stillHere()) this.shell.setStatus(messageOf(error));
     }
   }
 
-  /** For a dialog: undefined once done (the page redrawn, the notice said), else the server's refusal. */
-  private async refusalOf(call: () => Promise<{ notice: string }>): Promise<string | undefined> {
+  /**
+   * For a dialog: undefined once done (the page redrawn, the notice said), else the server's refusal. The
+   * person left meanwhile (Back, with the dialog open): it closes, with nothing said over their page.
+   */
+  private async refusalOf(
+    call: () => Promise<{ notice: string }>,
+    stillHere: Visit,
+  ): Promise<string | undefined> {
     try {
       const { notice } = await call();
-      await this.show();
-      this.shell.setStatus(notice);
+      await this.show(stillHere);
+      if (stillHere()) this.shell.setStatus(notice);
       return undefined;
     } catch (error) {
+      if (!stillHere()) return undefined;
       if (error instanceof ApiError) return error.message;
       throw error;
     }
