@@ -5,7 +5,8 @@ export interface DeliveryPolicy {
   limits: RateLimits;
   /**
    * How much longer than Teams' each window is kept (see enforcedRules): generous per conversation, where
-   * speed hardly matters, and small per tenant, where it sets the pace of a large fan-out.
+   * speed hardly matters, and small per tenant, where it sets the pace of a large fan-out — but above the
+   * tens of milliseconds by which the network and a busy process can bunch sends up on their way.
    */
   marginMs: Record<keyof RateLimits, number>;
   /** Tries per delivery for answers worth retrying (throttling, 5xx, timeouts), then a dead letter. */
@@ -40,7 +41,7 @@ export interface DeliveryPolicy {
 
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   limits: TEAMS_RATE_LIMITS,
-  marginMs: { conversation: 250, tenant: 60 },
+  marginMs: { conversation: 250, tenant: 100 },
   attempts: 12,
   retryBaseMs: 1_000,
   retryMaxMs: 5 * 60_000,
