@@ -1,6 +1,8 @@
-import type { Next, Request, Response, Server } from 'restify';
+import pino from 'pino';
+import type { Next, Request, Response, Server, ServerOptions } from 'restify';
 import type { Log } from '../log';
 import type { EndpointRequest, EndpointResponse } from '../teams/messagesEndpoint';
+import { MAX_NESTING, nestsDeeperThan } from './nesting';
 import { createRestifyServer, loadRestify } from './restify';
 import { registerTabRoutes, type TabRoutesDeps } from './tabRoutes';
 
@@ -27,7 +29,14 @@ const MAX_BODY_BYTES = 256 * 1024;
 
 /** The bot's HTTP surface, on restify (see ./restify.ts for how its changes to Node stay its own). */
 export function createServer(deps: ServerDeps): Server {
-  const server = createRestifyServer({ name: 'tenant-association', handleUncaughtExceptions: false });
+  const server = createRestifyServer({
+    name: 'tenant-association',
+    handleUncaughtExceptions: false,
+    // restify's own logger writes whole requests, Authorization header included, to stdout: what goes
+    // wrong is logged by the bot instead (restifyError below, and every route's own handling).
+    // (restify's types still name bunyan's logger; restify 11 itself runs on pino.)
+    log: pino({ level: 'silent' }) as unknown as ServerOptions['log'],
+  });
   const { plugins } = loadRestify();
   const json = plugins.bodyParser({
     maxBodySize: MAX_BODY_BYTES,
@@ -45,10 +54,10 @@ export function createServer(deps: ServerDeps): Server {
     return next();
   });
 
-  server.post('/api/messages', requireJson, json, async (req: Request, res: Response) => {
+  server.post('/api/messages', requireJson, json, refuseDeepNesting, async (req: Request, res: Response) => {
     const result = await deps.messages({ authorization: req.header('authorization') ?? '', body: req.body });
     lastOnItsConnection(res);
-    send(res, result.status, result.body);
+    send(res, result.status, result.body, deps.log);
   });
   server.get('/healthz', async (_req: Request, res: Response) => send(res, 200, { status: 'ok' }));
   server.get('/readyz', async (_req: Request, res: Response) => {
@@ -88,6 +97,15 @@ async function stateWithin(check: () => Promise<DependencyState>): Promise<Depen
   }
 }
 
+/** No activity nests this deeply; refused before any code (botbuilder's included) walks it. */
+function refuseDeepNesting(req: Request, res: Response, next: Next): void {
+  if (!nestsDeeperThan(req.body, MAX_NESTING)) return next();
+  send(res, 400, {
+    error: `The body nests deeper than ${MAX_NESTING} levels: it is not a Bot Framework activity.`,
+  });
+  return next(false);
+}
+
 /** Bot Framework activities are JSON; say so plainly instead of trying to parse anything else. */
 function requireJson(req: Request, res: Response, next: Next): void {
   if (req.is('application/json')) return next();
@@ -95,11 +113,20 @@ function requireJson(req: Request, res: Response, next: Next): void {
   return next(false);
 }
 
-function send(res: Response, status: number, body?: unknown): void {
+/** Serialized here, so that a body that cannot be is the bot's error to log, not a formatter's 500. */
+function send(res: Response, status: number, body?: unknown, log?: Log): void {
   if (body === undefined) {
     res.status(status);
     res.end();
     return;
   }
-  res.json(status, body);
+  let text: string;
+  try {
+    text = JSON.stringify(body);
+  } catch (error) {
+    log?.('an answer could not be written as JSON', error);
+    status = 500;
+    text = JSON.stringify({ error: 'The bot could not write its answer.' });
+  }
+  res.sendRaw(status, text, { 'content-type': 'application/json' });
 }

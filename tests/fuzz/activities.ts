@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ACTIONS } from '../../bot/core/requestMachine';
+import { MAX_NESTING, nestsDeeperThan } from '../../bot/http/nesting';
 import type { ChannelTokenForgery, TeamsUser } from '../../sandbox';
 import { CHANNEL_TOKEN_FORGERIES } from '../../sandbox';
 import type { Conversation, TeamsChannel } from '../support/teamsChannel';
@@ -482,6 +483,8 @@ function expectationOf(
   } catch {
     return { kind: 'status', status: 400 };
   }
+  // Nothing of the bot reads a body nested deeper than any activity is.
+  if (nestsDeeperThan(parsed, MAX_NESTING)) return { kind: 'status', status: 400 };
   // A damaged body may still parse (a literal, a duplicated key): it is then judged as what it is.
   if (!isActivityShaped(parsed)) return { kind: 'status', status: 400 };
   if (credential.kind !== 'valid') return { kind: 'status', status: 401 };

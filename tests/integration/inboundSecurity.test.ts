@@ -79,6 +79,30 @@ describe('inbound requests: authentication and bad input', () => {
     expect(reply?.text).toContain('associate tenant');
   });
 
+  it('an activity nested thousands of levels deep, with its replies expected back, is a 400 and no reply is sent', async () => {
+    // The replies of expectReplies echo `from` and `recipient`: writing them would overflow the stack.
+    const deep = '['.repeat(5_000) + ']'.repeat(5_000);
+    const activity: Record<string, unknown> = { ...helpMessage(), deliveryMode: 'expectReplies' };
+    const body = JSON.stringify({ ...activity, from: { ...(activity.from as object), name: '@' } }).replace(
+      '"name":"@"',
+      `"name":${deep}`,
+    );
+    const token = world.sandbox.mintChannelToken({
+      appId: world.env.BOT_ID!,
+      serviceUrl: world.sandbox.urls.connector,
+    });
+    const answer = await fetch(`${world.app.origin}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body,
+    });
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toEqual({ error: expect.stringMatching(/nests deeper than 64 levels/) });
+    expect(world.sandbox.connector.activities(String((activity.conversation as { id: string }).id))).toEqual(
+      [],
+    );
+  });
+
   it('an unknown card verb, a made-up request id and a request of another conversation are refused clearly', async () => {
     const chat = world.teams.personalChat(nestor());
     const review = await reviewCardFor(world, nestor(), chat, 'alex@contoso.com');
