@@ -122,7 +122,7 @@ export interface WindowLog {
    * Finds the earliest fit at or after `from`. With `hold`, records `member` there; with `exact`, only if the
    * fit is `from` itself (nothing is recorded otherwise).
    */
-  fit(key: LogKey, from: number, hold?: { member: string; exact: boolean }): Promise<Fit>;
+  findSlot(key: LogKey, from: number, hold?: { member: string; exact: boolean }): Promise<Fit>;
   release(key: LogKey, member: string): Promise<void>;
   /** The clock of the log `key`: on a Cluster, each log's own node's, which its fits are measured against. */
   now(key: LogKey): Promise<number>;

@@ -28,9 +28,9 @@ export class RateLimiter {
     const member = randomUUID();
     let from = 0;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const free = await this.log.fit(conversation, from);
-      const tenantHold = await this.log.fit(tenant, free.at, { member, exact: false });
-      const held = await this.log.fit(conversation, tenantHold.at, { member, exact: true });
+      const free = await this.log.findSlot(conversation, from);
+      const tenantHold = await this.log.findSlot(tenant, free.at, { member, exact: false });
+      const held = await this.log.findSlot(conversation, tenantHold.at, { member, exact: true });
       if (held.held) {
         return { slot: { at: tenantHold.at, member, conversationId, tenantId }, now: tenantHold.now };
       }

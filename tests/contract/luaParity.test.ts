@@ -46,7 +46,7 @@ describe('Lua and TypeScript agree', () => {
         await client.zadd(keys.conversationRate(id), ...sends.flatMap((at, n) => [at, `send-${n}`]));
       }
 
-      const { at } = await log.fit({ scope: 'conversation', id }, from);
+      const { at } = await log.findSlot({ scope: 'conversation', id }, from);
 
       expect({ case: i, rules, sends, from, at }).toEqual({
         case: i,

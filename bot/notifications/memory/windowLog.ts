@@ -10,7 +10,7 @@ export class MemoryWindowLog implements WindowLog {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  async fit(key: LogKey, from: number, hold?: { member: string; exact: boolean }): Promise<Fit> {
+  async findSlot(key: LogKey, from: number, hold?: { member: string; exact: boolean }): Promise<Fit> {
     const now = this.clock();
     const rules: RateRule[] = this.rules[key.scope];
     const longest = Math.max(0, ...rules.map((r) => r.windowMs));

@@ -60,7 +60,7 @@ export class RedisWindowLog implements WindowLog {
     private readonly rules: RateLimits,
   ) {}
 
-  async fit(key: LogKey, from: number, hold?: { member: string; exact: boolean }): Promise<Fit> {
+  async findSlot(key: LogKey, from: number, hold?: { member: string; exact: boolean }): Promise<Fit> {
     const rules = this.rules[key.scope].flatMap((r) => [r.limit, r.windowMs]);
     const [at, now, held] = (await FIT.run(
       this.client,
