@@ -91,6 +91,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   const graphFetch = fetchOptionsTrusting(config.extraCaFile);
   const directory = new GraphTenantDirectory({ baseUrl: config.graphUrl, fetchOptions: graphFetch });
+  // One of each for the bot and the tab: neither holds anything of a person (the counts are in storage).
+  const userSearch = new GraphUserSearch({ baseUrl: config.graphUrl, fetchOptions: graphFetch });
+  const attempts = new Attempts(storage.attempts, attemptLimitsOf(config.attemptsPerMinute));
   const users = new AccountUsers({
     account,
     members: stores.members,
@@ -114,8 +117,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         association,
         signIn,
         users,
-        userSearch: new GraphUserSearch({ baseUrl: config.graphUrl, fetchOptions: graphFetch }),
-        attempts: new Attempts(storage.attempts, attemptLimitsOf(config.attemptsPerMinute)),
+        userSearch,
+        attempts,
         sessions: storage.tabSessions,
         clock,
         origin: () => publicUrlOf(config, port),
@@ -129,8 +132,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       association,
       signIn,
       users,
-      userSearch: new GraphUserSearch({ baseUrl: config.graphUrl, fetchOptions: graphFetch }),
-      attempts: new Attempts(storage.attempts, attemptLimitsOf(config.attemptsPerMinute)),
+      userSearch,
+      attempts,
       subscriptions: new Subscriptions({
         account,
         members: stores.members,

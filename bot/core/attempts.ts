@@ -10,10 +10,7 @@ export type AttemptLimits = Record<AttemptKind, { limit: number; windowMs: numbe
  * What one person may do so often, and no more: each costs a call to Entra ID or Microsoft Graph made on
  * their behalf, and a loop of them (a script, a stuck client) would spend the tenant's Graph quota.
  */
-export const ATTEMPT_LIMITS: AttemptLimits = {
-  signIn: { limit: 10, windowMs: 60_000 },
-  directorySearch: { limit: 10, windowMs: 60_000 },
-};
+export const ATTEMPT_LIMITS: AttemptLimits = attemptLimitsOf(10);
 
 /** The limits with `perMinute` of each (ATTEMPTS_PER_MINUTE). */
 export function attemptLimitsOf(perMinute: number): AttemptLimits {
